@@ -1,0 +1,104 @@
+//! The start page: every snapshot the server has loaded, one row each; click opens it.
+
+use heaplens_wire::SnapshotInfo;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::error_box::ErrorBox;
+use crate::format;
+use crate::route_state::{is_plain_row_click, set_document_title, PartitionRoute};
+
+/// `/`: the table of snapshots.
+#[component]
+pub fn SnapshotList() -> impl IntoView {
+    set_document_title("heaplens — snapshots");
+    let list = LocalResource::new(api::snapshots);
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1 class="page-title">"Snapshots"</h1>
+                <span class="page-note">
+                    {move || match list.get() {
+                        Some(Ok(l)) => format!("{} loaded", l.snapshots.len()),
+                        _ => String::new(),
+                    }}
+                </span>
+            </div>
+            {move || match list.get() {
+                None => view! { <div class="placeholder">"Loading snapshots…"</div> }.into_any(),
+                Some(Err(error)) => view! { <ErrorBox error/> }.into_any(),
+                Some(Ok(l)) if l.snapshots.is_empty() => view! {
+                    <div class="placeholder">
+                        "No snapshots loaded. Start the server with one or more "
+                        <code>".hls"</code>" files: "<code>"heaplens serve SNAPSHOT.hls"</code>
+                    </div>
+                }.into_any(),
+                Some(Ok(l)) => view! { <SnapshotTable snapshots=l.snapshots/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
+    let navigate = use_navigate();
+    let rows = snapshots
+        .into_iter()
+        .map(|s| {
+            let href = PartitionRoute::root(&s.id).href();
+            let navigate = navigate.clone();
+            let row_href = href.clone();
+            let python_short = s.python.split_whitespace().next().unwrap_or("").to_owned();
+            let argv = s.argv.join(" ");
+            let argv_title = argv.clone();
+            let python_title = s.python.clone();
+            let file_title = s.file.clone();
+            let size_title = format!("{} bytes", format::grouped(s.total_size));
+            view! {
+                <tr
+                    class="clickable"
+                    data-test="snapshot-row"
+                    data-id=s.id.clone()
+                    on:click=move |ev| {
+                        if is_plain_row_click(&ev) {
+                            navigate(&row_href, Default::default());
+                        }
+                    }
+                >
+                    <td class="name">
+                        <a data-test="snapshot-link" href=href title=file_title>{s.name}</a>
+                    </td>
+                    <td class="mono">{format::utc_time(s.time)}</td>
+                    <td class="mono" title=python_title>{python_short}</td>
+                    <td class="num">{s.pid}</td>
+                    <td class="argv mono" title=argv_title>{argv}</td>
+                    <td class="num">{format::grouped(s.objects)}</td>
+                    <td class="num" title=size_title>
+                        {format::bytes(s.total_size)}
+                    </td>
+                    <td class="num dim">{format::duration(s.duration_s)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="grid snapshots" data-test="snapshot-table">
+                <thead>
+                    <tr>
+                        <th class="name">"Name"</th>
+                        <th>"Taken"</th>
+                        <th>"Python"</th>
+                        <th class="num">"PID"</th>
+                        <th>"Command line"</th>
+                        <th class="num">"Objects"</th>
+                        <th class="num">"Total size"</th>
+                        <th class="num">"Capture"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

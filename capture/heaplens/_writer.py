@@ -1,0 +1,145 @@
+"""Streaming writer of the heaplens snapshot format, version 1 (docs/format.md).
+
+The writer never seeks: sections are appended as the walk produces them and a
+running ``zlib.crc32`` covers every byte before the ``ENDS`` tag.  Integer
+columns are ``array`` objects written with ``tobytes()`` (byte-swapped on a
+big-endian host).
+"""
+
+import json
+import struct
+import sys
+import zlib
+from array import array
+
+MAGIC = b'HLSNAP\r\n'
+MAJOR = 1
+MINOR = 0
+NONE = 0xFFFFFFFF
+BIG = sys.byteorder == 'big'
+
+assert array('I').itemsize == 4 and array('Q').itemsize == 8
+
+_U32 = struct.Struct('<I')
+_U64 = struct.Struct('<Q')
+_HEAD = struct.Struct('<HHI')
+_COLHEAD = struct.Struct('<QB')
+# (width in bytes, array typecode) from narrowest to widest
+_WIDTHS = ((1, 'B'), (2, 'H'), (4, 'I'), (8, 'Q'))
+for _w, _c in _WIDTHS:
+    assert array(_c).itemsize == _w
+_ENDS = struct.Struct('<QQQ')
+
+
+def _le(arr):
+    if BIG:
+        arr = array(arr.typecode, arr)
+        arr.byteswap()
+    return arr.tobytes()
+
+
+def column(values, rebase=False):
+    """One packed column: ``base:u64 width:u8`` then each value minus base in ``width``
+    bytes, the narrowest of 1, 2, 4 or 8 that holds them (docs/format.md, "Columns").
+    ``rebase`` subtracts the minimum first (worth it for addresses)."""
+    lo = min(values) if (rebase and values) else 0
+    span = (max(values) - lo) if values else 0
+    for width, code in _WIDTHS:
+        if span < 1 << (8 * width):
+            break
+    if lo:
+        col = array(code, [v - lo for v in values])
+    elif code == values.typecode:
+        col = values
+    else:
+        col = array(code, values)
+    return _COLHEAD.pack(lo, width) + _le(col)
+
+
+class Writer:
+    """Appends sections to a binary file object ``f``."""
+
+    def __init__(self, f):
+        self.f = f
+        self.crc = 0
+        self.nobj = 0
+        self.nedge = 0
+        self.nstr = 0
+        self._emit(MAGIC + _HEAD.pack(MAJOR, MINOR, 0))
+
+    def _emit(self, b):
+        self.f.write(b)
+        self.crc = zlib.crc32(b, self.crc)
+
+    def section(self, tag, parts):
+        """Write one section whose payload is the concatenation of ``parts``."""
+        n = 0
+        for p in parts:
+            n += len(p)
+        self._emit(tag + _U64.pack(n))
+        for p in parts:
+            self._emit(p)
+
+    def meta(self, d):
+        self.section(b'META', [json.dumps(d, sort_keys=True, default=str).encode('utf-8')])
+
+    def strings(self, strs):
+        """STRC chunk; ``strs`` is a list of str, numbered from self.nstr."""
+        if not strs:
+            return
+        parts = [_U32.pack(len(strs))]
+        blobs = []
+        for s in strs:
+            b = s.encode('utf-8', 'surrogatepass')
+            try:
+                b.decode('utf-8')
+            except UnicodeDecodeError:  # lone surrogates: not valid UTF-8
+                b = s.encode('utf-8', 'backslashreplace')
+            blobs.append(_U32.pack(len(b)))
+            blobs.append(b)
+        parts.append(b''.join(blobs))
+        self.section(b'STRC', parts)
+        self.nstr += len(strs)
+
+    def _pairs(self, tag, objnums, strnums):
+        """A chunk of (object number, string number) records."""
+        if not objnums:
+            return
+        rec = array('I')
+        for o, l in zip(objnums, strnums):
+            rec.append(o)
+            rec.append(l)
+        self.section(tag, [_U32.pack(len(objnums)), _le(rec)])
+
+    def types(self, objnums, labels):
+        """TYPC chunk: parallel lists of type object numbers and label strings."""
+        self._pairs(b'TYPC', objnums, labels)
+
+    def modnames(self, objnums, names):
+        """MODN chunk: module object numbers and their ``__name__`` strings."""
+        self._pairs(b'MODN', objnums, names)
+
+    def objects(self, addr, typ, size, degree):
+        """OBJC chunk from four equally long arrays ('Q', 'I', 'Q', 'I')."""
+        m = len(addr)
+        assert len(typ) == m and len(size) == m and len(degree) == m
+        if not m:
+            return
+        self.section(b'OBJC', [_U32.pack(m), column(addr, rebase=True), column(typ), column(size),
+                               column(degree)])
+        self.nobj += m
+
+    def edges(self, target, name):
+        m = len(target)
+        assert len(name) == m
+        if not m:
+            return
+        self.section(b'EDGC', [_U32.pack(m), column(target), column(name)])
+        self.nedge += m
+
+
+    def finish(self):
+        tail = _ENDS.pack(self.nobj, self.nedge, self.nstr)
+        crc = self.crc & 0xFFFFFFFF
+        b = b'ENDS' + _U64.pack(28) + tail + _U32.pack(crc)
+        self.f.write(b)

@@ -1,0 +1,142 @@
+//! The loaded snapshot: flat columns per object, CSR edge arrays, string and type tables.
+
+use crate::format::EdgeName;
+use crate::ids::{ObjId, StrId, TypeId, NONE};
+use serde::Deserialize;
+
+/// The capture's metadata (the `META` section). Unknown keys are kept in `raw`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Meta {
+    pub agent: String,
+    pub python: String,
+    pub python_version: Vec<u32>,
+    pub implementation: String,
+    pub platform: String,
+    pub pid: u64,
+    pub argv: Vec<String>,
+    pub hostname: String,
+    pub executable: String,
+    pub time: f64,
+    pub duration_s: f64,
+    pub name: Option<String>,
+    pub materialized_dicts: u64,
+    #[serde(skip)]
+    pub raw: serde_json::Value,
+}
+
+/// The string table: one buffer and offsets, no allocation per string.
+#[derive(Debug, Clone, Default)]
+pub struct Strings {
+    data: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    /// Appends a string and returns its id.
+    pub fn push(&mut self, s: &str) -> StrId {
+        self.data.push_str(s);
+        self.ends.push(self.data.len());
+        StrId(self.ends.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: StrId) -> &str {
+        let end = self.ends[id.idx()];
+        let start = if id.0 == 0 { 0 } else { self.ends[id.idx() - 1] };
+        &self.data[start..end]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The id of the first string equal to `s`, if any (linear: for setup, not hot paths).
+    pub fn find(&self, s: &str) -> Option<StrId> {
+        (0..self.ends.len() as u32).map(StrId).find(|&id| self.get(id) == s)
+    }
+}
+
+/// One entry of the type table.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeEntry {
+    /// The type's own object, if it is in the heap.
+    pub object: Option<ObjId>,
+    /// heapy's type label.
+    pub label: StrId,
+}
+
+/// A whole snapshot in flat arrays. Object 0 is the root. Immutable once read.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub meta: Meta,
+    /// Address (`id()`) per object.
+    pub addr: Vec<u64>,
+    /// Type per object (`NONE` for the root).
+    pub ty: Vec<u32>,
+    /// `sys.getsizeof` per object.
+    pub size: Vec<u64>,
+    /// CSR: object i's edges are `edge_start[i]..edge_start[i + 1]`.
+    pub edge_start: Vec<u32>,
+    pub edge_target: Vec<u32>,
+    /// Encoded [`EdgeName`] per edge.
+    pub edge_name: Vec<u32>,
+    pub strings: Strings,
+    pub types: Vec<TypeEntry>,
+    /// `__name__` of module objects, sorted by object.
+    pub module_names: Vec<(ObjId, StrId)>,
+}
+
+impl Snapshot {
+    pub fn object_count(&self) -> usize {
+        self.addr.len()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.edge_target.len()
+    }
+
+    /// The type of an object; `None` for the root.
+    #[inline]
+    pub fn type_of(&self, o: ObjId) -> Option<TypeId> {
+        let t = self.ty[o.idx()];
+        (t != NONE).then_some(TypeId(t))
+    }
+
+    pub fn type_label(&self, t: TypeId) -> &str {
+        self.strings.get(self.types[t.idx()].label)
+    }
+
+    /// The edge index range of an object's outgoing edges.
+    #[inline]
+    pub fn edges_of(&self, o: ObjId) -> std::ops::Range<usize> {
+        self.edge_start[o.idx()] as usize..self.edge_start[o.idx() + 1] as usize
+    }
+
+    /// The targets of an object's outgoing edges.
+    #[inline]
+    pub fn referents(&self, o: ObjId) -> &[u32] {
+        &self.edge_target[self.edges_of(o)]
+    }
+
+    /// The decoded name of edge `e` (validated by the reader).
+    #[inline]
+    pub fn edge_name(&self, e: usize) -> EdgeName {
+        EdgeName::decode(self.edge_name[e]).expect("edge names are validated on read")
+    }
+
+    /// Renders an edge name as heapy prints it.
+    pub fn edge_name_text(&self, e: usize) -> String {
+        let mut s = String::new();
+        self.edge_name(e).write_to(&self.strings, &mut s);
+        s
+    }
+
+    /// The `__name__` of a module object.
+    pub fn module_name(&self, o: ObjId) -> Option<&str> {
+        self.module_names.binary_search_by_key(&o, |&(m, _)| m).ok().map(|i| self.strings.get(self.module_names[i].1))
+    }
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# heaplens developer entry point: the README's two commands call this script.
+#
+#   scripts/dev.sh run    install what is missing, build, capture the demo's heap, serve it
+#   scripts/dev.sh test   install what is missing, build, run every test (Rust, Python, browser)
+#   scripts/dev.sh setup  only install what is missing (idempotent; seconds when all is there)
+#
+# Everything comes from crates.io, PyPI, Debian and npm, pinned. Trunk never downloads
+# (offline, tools from PATH at the exact versions below). See ../shared/notes/toolchain.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION="0.21.14"
+PYTHON="${HEAPLENS_PYTHON:-python3}"
+VENV="$ROOT/.venv"
+PORT="${HEAPLENS_PORT:-7878}"
+export PATH="$HOME/.cargo/bin:$PATH"
+export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
+
+log() { printf '\033[1m[heaplens]\033[0m %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# The wasm-bindgen version the workspace locks; the CLI must be exactly this one.
+wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+# Runs a command as root (directly, or with sudo when available).
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+# A stamp file remembers the hash of an input, so a step reruns only when the input changes.
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+setup_rust() {
+    command -v cargo >/dev/null || die "cargo is not installed (this machine kind ships Rust; install rustup first)"
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        log "adding the wasm32-unknown-unknown target"
+        rustup target add wasm32-unknown-unknown
+    fi
+    if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+        log "installing trunk $TRUNK_VERSION (compiles for ~15 minutes on 2 cores, once)"
+        cargo install trunk --version "$TRUNK_VERSION" --locked
+    fi
+    local wbg
+    wbg="$(wasm_bindgen_version)"
+    [ -n "$wbg" ] || die "no wasm-bindgen in Cargo.lock"
+    if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg" ]; then
+        log "installing wasm-bindgen-cli $wbg (must equal the wasm-bindgen crate in Cargo.lock)"
+        # Its own lock file names a crate version crates.io no longer serves for some releases:
+        # try --locked first, then resolve afresh (toolchain notes).
+        cargo install wasm-bindgen-cli --version "$wbg" --locked --force ||
+            cargo install wasm-bindgen-cli --version "$wbg" --force
+    fi
+    # Trunk builds offline, so every crate must already be in the local registry.
+    local lock_hash
+    lock_hash="$(sha256sum Cargo.lock | cut -d' ' -f1)"
+    if ! stamp_ok target/.fetch-stamp "$lock_hash"; then
+        log "fetching crates"
+        cargo fetch --locked
+        mkdir -p target && echo "$lock_hash" >target/.fetch-stamp
+    fi
+    setup_app_tools
+}
+
+# The app's build tools from npm (wasm-opt of binaryen 132), pinned by app/package-lock.json.
+setup_app_tools() {
+    local lock_hash
+    lock_hash="$(sha256sum app/package-lock.json | cut -d' ' -f1)"
+    if [ ! -x app/node_modules/.bin/wasm-opt ] || ! stamp_ok app/node_modules/.stamp "$lock_hash"; then
+        log "installing the app's build tools (npm ci in app/)"
+        (cd app && npm ci --no-audit --no-fund --loglevel=error)
+        echo "$lock_hash" >app/node_modules/.stamp
+    fi
+}
+
+setup_python() {
+    local req="$ROOT/capture/requirements-test.txt"
+    local want
+    want="$($PYTHON --version 2>&1) $(sha256sum "$req" | cut -d' ' -f1)"
+    if [ ! -x "$VENV/bin/python" ] || ! stamp_ok "$VENV/.stamp" "$want"; then
+        log "creating the Python virtual environment (.venv) with the test dependencies"
+        rm -rf "$VENV"
+        "$PYTHON" -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+        echo "$want" >"$VENV/.stamp"
+    fi
+}
+
+setup_browser() {
+    if [ ! -x /usr/bin/chromium ]; then
+        log "installing Debian's chromium"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+    fi
+    local lock_hash
+    lock_hash="$(sha256sum e2e/package-lock.json | cut -d' ' -f1)"
+    if [ ! -d e2e/node_modules ] || ! stamp_ok e2e/node_modules/.stamp "$lock_hash"; then
+        log "installing the e2e node packages (npm ci)"
+        (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+        echo "$lock_hash" >e2e/node_modules/.stamp
+    fi
+}
+
+build_server() {
+    log "building the heaplens server (release)"
+    cargo build --release --locked -p heaplens-server
+}
+
+build_app() {
+    log "building the browser app with trunk (offline)"
+    PATH="$ROOT/app/node_modules/.bin:$PATH" trunk build --release --offline
+}
+
+capture_demo() {
+    log "running the demo program and capturing its heap"
+    mkdir -p target/demo
+    "$VENV/bin/python" demo/demo_app.py target/demo/demo.hls
+}
+
+cmd_run() {
+    setup_rust
+    setup_python
+    build_server
+    build_app
+    capture_demo
+    log "starting heaplens on http://127.0.0.1:$PORT/ (Ctrl-C stops it)"
+    exec target/release/heaplens serve --addr "127.0.0.1:$PORT" --static dist --data target/demo/data target/demo/demo.hls
+}
+
+# Engine invariants from ARCHITECTURE.md: no web/async/UI dependency; builds for wasm32.
+check_invariants() {
+    log "checking architecture invariants"
+    local deps
+    deps="$(cargo tree --locked -p heaplens-engine -e normal --prefix none | cut -d' ' -f1 | sort -u)"
+    for banned in axum tokio leptos hyper tower wasm-bindgen; do
+        if grep -qx "$banned" <<<"$deps"; then die "heaplens-engine depends on $banned (see ARCHITECTURE.md)"; fi
+    done
+    deps="$(cargo tree --locked -p heaplens-wire -e normal --prefix none | cut -d' ' -f1 | sort -u)"
+    if grep -qvxE 'heaplens-wire|serde|serde_derive|proc-macro2|quote|syn|unicode-ident|serde_core' <<<"$deps"; then
+        die "heaplens-wire depends on more than serde: $(tr '\n' ' ' <<<"$deps")"
+    fi
+    cargo check --locked -q -p heaplens-engine --target wasm32-unknown-unknown
+}
+
+SERVER_PID=""
+stop_server() { [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true; }
+
+# Runs one test suite, keeping its output to count the tests at the end.
+TEST_LOG="$(mktemp)"
+suite() { "$@" 2>&1 | tee -a "$TEST_LOG"; }
+
+cmd_test() {
+    set -o pipefail
+    setup_rust
+    setup_python
+    setup_browser
+    check_invariants
+    log "Rust tests"
+    CI=true suite cargo test --locked --workspace --exclude heaplens-app
+    build_server
+    log "Python tests (agent, and fidelity against guppy3)"
+    HEAPLENS_BIN="$ROOT/target/release/heaplens" suite "$VENV/bin/python" -m pytest -q capture/tests
+    build_app
+    capture_demo
+    log "browser tests (Playwright, Debian chromium)"
+    local port log_file
+    port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    log_file="$(mktemp)"
+    target/release/heaplens serve --addr "127.0.0.1:$port" --static dist --exit-after 1200 \
+        target/demo/demo.hls >"$log_file" 2>&1 &
+    SERVER_PID=$!
+    trap stop_server EXIT
+    for _ in $(seq 1 100); do
+        grep -q "serving" "$log_file" && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log_file"; die "the server did not start"; }
+        sleep 0.1
+    done
+    (cd e2e && HEAPLENS_URL="http://127.0.0.1:$port" HEAPLENS_SNAPSHOT=demo suite npx playwright test)
+    stop_server
+    # Every suite passed (set -e stops at the first failure): one closing line with the total.
+    local total
+    total="$(grep -oE '[0-9]+ passed' "$TEST_LOG" | awk '{ n += $1 } END { print n + 0 }')"
+    log "all tests passed"
+    echo "tests: $total passed, 0 failed"
+}
+
+case "${1:-}" in
+    run) cmd_run ;;
+    test) cmd_test ;;
+    setup) setup_rust; setup_python; setup_browser ;;
+    *) echo "usage: scripts/dev.sh run|test|setup" >&2; exit 2 ;;
+esac

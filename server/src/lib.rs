@@ -1,0 +1,10 @@
+//! The heaplens server library: snapshot store, HTTP API and the CLI's table command.
+//!
+//! Handlers are thin: parameters → engine → [`views`] (wire types) → JSON. Analysis lives
+//! in `heaplens-engine`, never here.
+
+pub mod api;
+pub mod cli;
+pub mod error;
+pub mod store;
+pub mod views;

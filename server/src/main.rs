@@ -1,0 +1,170 @@
+//! `heaplens`: serve snapshots to the browser app, or print heapy's tables in a terminal.
+
+use clap::{Parser, Subcommand};
+use heaplens_server::api::{router, AppState};
+use heaplens_server::store::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "heaplens", version, about = "A visual heap browser for Python, modelled on guppy3's heapy")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve snapshots and the browser app over HTTP.
+    Serve {
+        /// Snapshot files to load.
+        snapshots: Vec<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        addr: SocketAddr,
+        /// Folder of the built app (Trunk's dist); without it only /api is served.
+        #[arg(long = "static")]
+        static_dir: Option<PathBuf>,
+        /// Folder whose *.hls snapshots are loaded, and where uploads are kept.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Largest snapshot upload accepted, in bytes.
+        #[arg(long, default_value_t = 4 << 30)]
+        max_upload: u64,
+        /// Stop by itself after this many seconds (for tests and demos).
+        #[arg(long)]
+        exit_after: Option<u64>,
+    },
+    /// Print heapy's partition table of a snapshot, e.g. `heaplens table x.hls --by type`.
+    Table {
+        snapshot: PathBuf,
+        /// Relation to partition by: clodo (default), type, size, module.
+        #[arg(long)]
+        by: Option<String>,
+        /// Query selecting the set, e.g. `heap.byclodo[2]`.
+        #[arg(long, default_value = "heap")]
+        query: String,
+        /// Print every row instead of heapy's first ten.
+        #[arg(long)]
+        all: bool,
+        /// Print the rows as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Table { snapshot, by, query, all, json } => {
+            match heaplens_server::cli::table(&snapshot, &query, by.as_deref(), all, json) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Serve { snapshots, addr, static_dir, data, max_upload, exit_after } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+                )
+                .init();
+            let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+            match runtime.block_on(serve(snapshots, addr, static_dir, data, max_upload, exit_after)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+async fn serve(
+    snapshots: Vec<PathBuf>,
+    addr: SocketAddr,
+    static_dir: Option<PathBuf>,
+    data: Option<PathBuf>,
+    max_upload: u64,
+    exit_after: Option<u64>,
+) -> Result<(), String> {
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            "listening on {addr}, which is not a loopback address: anyone who can reach it can read the heaps"
+        );
+    }
+    if let Some(dir) = &static_dir {
+        if !dir.join("index.html").is_file() {
+            return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
+        }
+    }
+    let store = Arc::new(Store::new(data.clone()));
+    let loader = store.clone();
+    let loaded = tokio::task::spawn_blocking(move || -> Result<(), String> {
+        if let Some(dir) = &data {
+            std::fs::create_dir_all(dir).map_err(|e| format!("--data {}: {e}", dir.display()))?;
+            for r in loader.add_dir(dir).map_err(|e| format!("--data {}: {e}", dir.display()))? {
+                report(r);
+            }
+        }
+        for path in &snapshots {
+            report(
+                loader
+                    .add_file(path)
+                    .map_err(|e| heaplens_engine::FormatError::Invalid(format!("{}: {e}", path.display()))),
+            );
+        }
+        Ok(())
+    });
+    loaded.await.map_err(|e| e.to_string())??;
+    let app = router(AppState { store: store.clone(), max_upload }, static_dir);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    println!("heaplens: serving {} snapshot(s) at {url}", store.list().snapshots.len());
+    for s in store.list().snapshots {
+        println!("heaplens:   {url}s/{}", s.id);
+    }
+    axum::serve(listener, app).with_graceful_shutdown(shutdown(exit_after)).await.map_err(|e| e.to_string())
+}
+
+fn report(r: Result<heaplens_wire::SnapshotInfo, heaplens_engine::FormatError>) {
+    match r {
+        Ok(info) => {
+            tracing::info!(id = %info.id, objects = info.objects, size = info.total_size, "loaded {}", info.file)
+        }
+        Err(e) => tracing::error!("not loaded: {e}"),
+    }
+}
+
+async fn shutdown(exit_after: Option<u64>) {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        #[cfg(unix)]
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    let timer = async {
+        match exit_after {
+            Some(secs) => tokio::time::sleep(std::time::Duration::from_secs(secs)).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+        _ = timer => tracing::info!("--exit-after elapsed; stopping"),
+    }
+}

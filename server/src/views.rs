@@ -1,0 +1,102 @@
+//! Engine results → wire types (the JSON the app and `table --json` see).
+
+use heaplens_engine::partition::partition;
+use heaplens_engine::query::Selector;
+use heaplens_engine::render::{row_stats, title};
+use heaplens_engine::{Heap, Query, QueryError, Relation};
+use heaplens_wire::{Breadcrumb, PartitionRow, PartitionView, RelationInfo, RelationList, SnapshotInfo};
+
+/// The description of one loaded snapshot.
+pub fn snapshot_info(id: &str, file: &str, file_size: u64, heap: &Heap) -> SnapshotInfo {
+    let m = &heap.snap.meta;
+    SnapshotInfo {
+        id: id.to_owned(),
+        name: m.name.clone().unwrap_or_else(|| file.to_owned()),
+        file: file.to_owned(),
+        file_size,
+        time: m.time,
+        duration_s: m.duration_s,
+        python: m.python.clone(),
+        pid: m.pid,
+        argv: m.argv.clone(),
+        hostname: m.hostname.clone(),
+        objects: heap.heap().len() as u64,
+        total_size: heap.total_size(),
+        edges: heap.snap.edge_count() as u64,
+    }
+}
+
+pub fn relation_list() -> RelationList {
+    RelationList {
+        relations: Relation::ALL
+            .iter()
+            .map(|r| RelationInfo { name: r.name().to_owned(), header: r.header().to_owned(), doc: r.doc().to_owned() })
+            .collect(),
+    }
+}
+
+/// Resolves the relation to show: `by` if given, else the query's trailing `.byX`, else clodo.
+pub fn resolve_relation(query: &Query, by: Option<&str>) -> Result<Relation, QueryError> {
+    match by {
+        Some(name) => Relation::parse(name).ok_or_else(|| QueryError {
+            position: 0,
+            message: format!(
+                "unknown relation {name:?}; known: {}",
+                Relation::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+            ),
+        }),
+        None => Ok(query.view.unwrap_or(Relation::Clodo)),
+    }
+}
+
+/// Evaluates `query`, partitions its set by `relation`, and returns rows
+/// `offset..offset + limit` (all rows when `limit` is `None`).
+pub fn partition_view(
+    snapshot: &str,
+    heap: &Heap,
+    query: &Query,
+    relation: Relation,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<PartitionView, QueryError> {
+    let selection = heap.select(query)?;
+    let p = partition(heap, &selection.set, relation);
+    let base = query.prefix(query.steps.len());
+    let stats = row_stats(&p);
+    let end = limit.map_or(p.rows.len(), |l| offset.saturating_add(l).min(p.rows.len()));
+    let rows = (offset.min(end)..end)
+        .map(|i| {
+            let (r, st) = (&p.rows[i], stats[i]);
+            PartitionRow {
+                index: i as u32,
+                count: r.count,
+                count_pct: st.count_pct,
+                size: r.size,
+                size_pct: st.size_pct,
+                cumulative: st.cumulative,
+                cumulative_pct: st.cumulative_pct,
+                label: r.label.clone(),
+                query: base.then(relation, Selector::Index(i as i64)).to_string(),
+            }
+        })
+        .collect();
+    let mut breadcrumbs = vec![Breadcrumb { query: "heap".to_owned(), label: "heap".to_owned(), relation: None }];
+    breadcrumbs.extend(selection.crumbs.iter().map(|c| Breadcrumb {
+        query: c.query.to_string(),
+        label: c.label.clone(),
+        relation: Some(c.relation.name().to_owned()),
+    }));
+    Ok(PartitionView {
+        snapshot: snapshot.to_owned(),
+        query: base.to_string(),
+        relation: relation.name().to_owned(),
+        title: title(p.count, p.size),
+        header: relation.header().to_owned(),
+        count: p.count,
+        size: p.size,
+        total_rows: p.rows.len() as u64,
+        offset: offset.min(end) as u64,
+        rows,
+        breadcrumbs,
+    })
+}

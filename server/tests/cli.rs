@@ -1,0 +1,59 @@
+//! The `heaplens table` command on good, truncated and random files.
+
+use heaplens_engine::testing::small_snapshot;
+use std::process::Command;
+
+fn heaplens(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_heaplens")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn prints_heapy_table_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.hls");
+    std::fs::write(&path, small_snapshot()).unwrap();
+    let p = path.to_str().unwrap();
+    let (code, text, _) = heaplens(&["table", p]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(text);
+    let (code, json, _) = heaplens(&["table", p, "--json", "--by", "type", "--query", "heap.byclodo[\"dict of m.A\"]"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["rows"][0]["label"], "dict");
+    assert_eq!(v["rows"][0]["count"], 2);
+    assert_eq!(v["size"], 208);
+}
+
+#[test]
+fn bad_files_and_queries_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = small_snapshot();
+    let cut = dir.path().join("cut.hls");
+    std::fs::write(&cut, &good[..good.len() - 40]).unwrap();
+    let (code, _, err) = heaplens(&["table", cut.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cut.hls: truncated snapshot"), "{err}");
+
+    let noise = dir.path().join("noise.hls");
+    std::fs::write(&noise, (0..3000u32).map(|i| (i * 31 % 256) as u8).collect::<Vec<_>>()).unwrap();
+    let (code, _, err) = heaplens(&["table", noise.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a heaplens snapshot"), "{err}");
+
+    let missing = dir.path().join("missing.hls");
+    let (code, _, err) = heaplens(&["table", missing.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read") && err.contains("missing.hls"), "{err}");
+
+    let good_path = dir.path().join("good.hls");
+    std::fs::write(&good_path, &good).unwrap();
+    let (code, _, err) = heaplens(&["table", good_path.to_str().unwrap(), "--query", "heap.byclodo[1].bywhat"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown relation `bywhat`"), "{err}");
+    assert!(err.contains("\n  heap.byclodo[1].bywhat\n                  ^"), "{err}");
+}
