@@ -43,7 +43,9 @@ fn main() {
     let bytes = heaplens_engine::synth::write_synthetic(Vec::new(), n, 42).expect("generate");
     measure(&format!("synthetic {n}"), &bytes);
     for path in args.iter().filter(|a| a.parse::<u64>().is_err()) {
-        let bytes = std::fs::read(path).expect("read snapshot file");
+        // cargo runs benches in engine/: paths are taken from the workspace root too
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+        let bytes = std::fs::read(path).or_else(|_| std::fs::read(&root)).expect("read snapshot file");
         measure(path, &bytes);
     }
 }
