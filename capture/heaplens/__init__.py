@@ -40,13 +40,18 @@ def _meta(name, t0):
     }
 
 
-def dump(path, name=None, collect=True, chunk=65536, _frame=None):
+def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=True,
+         _frame=None):
     """Write a snapshot of the calling process's heap to ``path``.
 
     ``name`` is stored in META.  ``collect`` runs ``gc.collect()`` first, as
-    heapy's ``heap()`` does.  The file is written to ``path + '.tmp'`` and
+    heapy's ``heap()`` does.  ``previews`` writes the ``prev`` section (value
+    texts for heapy's ``byid``), ``unreachable`` the objects of heapy's
+    ``heapu()`` (``unrc``); when tracemalloc is tracing, allocation sites are
+    written too (``prod``).  The file is written to ``path + '.tmp'`` and
     renamed into place.  Returns a dict of statistics (objects, edges,
-    strings, types, materialized_dicts, duration_s, bytes).
+    strings, types, materialized_dicts, unreachable, previews, producers,
+    duration_s, bytes).
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
@@ -64,7 +69,8 @@ def dump(path, name=None, collect=True, chunk=65536, _frame=None):
         gc.disable()
         with open(tmp, 'wb') as f:
             w = Writer(f)
-            stats = walk(w, caller, chunk=chunk)
+            stats = walk(w, caller, chunk=chunk, previews=previews,
+                         unreachable=unreachable)
             stats['duration_s'] = time.perf_counter() - c0
             meta = _meta(name, t0)
             meta['duration_s'] = stats['duration_s']

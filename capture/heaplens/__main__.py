@@ -1,4 +1,8 @@
-"""Command line: ``python -m heaplens run [--out FILE] [--name NAME] script.py [args...]``.
+"""Command line: ``python -m heaplens run [--out FILE] [--name NAME] [--trace [--trace-frames N]] script.py [args...]``.
+
+``--trace`` starts ``tracemalloc`` (keeping N frames, default 1) before the script
+runs, so the snapshot records each object's allocation site (``prod``, heapy's
+``byprod``).
 
 Runs the script as module ``__main__`` (like ``python script.py``) and, when it exits
 (normally, by ``sys.exit`` or by an uncaught exception), writes a snapshot of
@@ -30,6 +34,9 @@ def _run(a):
         sys.stderr.write('heaplens: wrote %s (%d objects, %d bytes, %.2fs)\n' % (
             out, stats['objects'], stats['bytes'], stats['duration_s']))
     atexit.register(at_exit)
+    if a.trace:
+        import tracemalloc
+        tracemalloc.start(a.trace_frames)
     # like `python script.py`: a fresh __main__ module that stays alive for the dump
     mod = types.ModuleType('__main__')
     mod.__file__ = os.path.abspath(script)
@@ -46,6 +53,10 @@ def main(argv=None):
     r = sub.add_parser('run', help='run a script and dump its heap at exit')
     r.add_argument('--out', '-o', help='snapshot file (default: <script>.hls)')
     r.add_argument('--name', help='name stored in the snapshot META')
+    r.add_argument('--trace', action='store_true',
+                   help='start tracemalloc before the script (allocation sites: byprod)')
+    r.add_argument('--trace-frames', type=int, default=1, metavar='N',
+                   help='frames tracemalloc keeps per allocation (default 1)')
     r.add_argument('script')
     r.add_argument('args', nargs=argparse.REMAINDER)
     a = ap.parse_args(argv)

@@ -27,6 +27,7 @@ LOW = (1 << 29) - 1
 HEAPTYPE = 1 << 9
 HAVE_GC = 1 << 14
 MANAGED_DICT = 1 << 4
+INLINE_VALUES = 1 << 2  # 3.13+
 STATIC_BUILTIN = 1 << 1
 
 get_referents = gc.get_referents
@@ -97,6 +98,41 @@ def assign(refs, cands):
 
 
 _members_cache = {}
+
+#: 3.12+: id(static builtin type) -> its tp_subclasses dict, which CPython keeps in the
+#: interpreter state (filled by the walker for one capture, then cleared)
+static_subclasses = {}
+
+
+def find_static_subclasses():
+    """3.12+: find the tp_subclasses dicts of static builtin types by their contents.
+
+    Such a dict maps ``id(S)`` to ``weakref(S)`` for each direct subclass S of the type;
+    heapy reaches it through the type (``->tp_subclasses``), Python cannot name it."""
+    out = {}
+    if VER < (3, 12):
+        return out
+    import weakref
+    wr_type = weakref.ReferenceType
+    for d in gc.get_objects():
+        if type(d) is not dict or not d:
+            continue
+        try:
+            k, v = next(iter(d.items()))
+            if type(v) is not wr_type or type(k) is not int:
+                continue
+            sub = v()
+            if not isinstance(sub, type) or k != id(sub):
+                continue
+            for b in type.__dict__['__bases__'].__get__(sub):
+                if b.__flags__ & STATIC_BUILTIN and id(b) not in out:
+                    live = b.__subclasses__()
+                    if live and all(id(x) in d for x in live):
+                        out[id(b)] = d
+                        break
+        except Exception:
+            continue
+    return out
 
 
 def members(t):
@@ -204,6 +240,14 @@ def instance(o):
         if d is not None:
             tg.append(d)
             nm.append('.__dict__')
+            if VER >= (3, 13) and t.__flags__ & INLINE_VALUES and d:
+                # 3.13: a materialised dict shares the instance's inline values, and the
+                # instance's traverse still visits them: heapy names those edges '.attr'
+                ids = set(map(id, get_referents(o)))
+                for k, v in d.items():
+                    if id(v) in ids and type(k) is str:
+                        tg.append(v)
+                        nm.append('.' + k)
     tg.append(t)
     nm.append('->ob_type')
     return tg, nm
@@ -420,6 +464,11 @@ def type_(o):
         v = word(base + _t_subclasses)
         if v:
             tg.append(obj_from_ptr(v))
+            nm.append('->tp_subclasses')
+    elif flags & STATIC_BUILTIN and VER >= (3, 12):
+        v = static_subclasses.get(base)
+        if v is not None:
+            tg.append(v)
             nm.append('->tp_subclasses')
     for off, n in _tfields:
         v = word(base + off)

@@ -21,10 +21,11 @@ import sys
 import threading
 import types
 from array import array
-from itertools import count
+from itertools import compress, count
 
 from . import _names as N
 from ._labels import type_label
+from ._preview import preview_func
 from ._writer import NONE
 
 LEAF, LIST, TUPLE, DICT, SET, INST, PROD, SUBLIST, SUBTUPLE, SUBDICT, SUBSET = range(11)
@@ -235,14 +236,164 @@ def root_edges(caller, interp_state=True):
     return e
 
 
-def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
+def _tracer():
+    """tracemalloc's raw object-traceback function if tracemalloc is tracing, else None.
+
+    It returns the allocation frames most recent first, as (filename, lineno) pairs."""
+    tm = sys.modules.get('tracemalloc')
+    if tm is None or not tm.is_tracing():
+        return None
+    f = getattr(tm, '_get_object_traceback', None)
+    if f is None:
+        return None
+    if _VER != (3, 11):
+        return f
+    # 3.11's _get_object_traceback misses objects with a managed dict: it does not
+    # subtract their two pre-header words from the address (fixed in 3.12); ask
+    # for the block's true start, as heapy's C code does
+    try:
+        import ctypes
+        raw = ctypes.pythonapi._PyTraceMalloc_GetTraceback
+        raw.restype = ctypes.py_object
+        raw.argtypes = [ctypes.c_uint, ctypes.c_size_t]
+    except Exception:
+        return f
+    gc_pre = 2 * _P  # PyGC_Head
+
+    def tb(o, f=f, raw=raw, MANAGED=N.MANAGED_DICT, GC=N.HAVE_GC):
+        fl = type(o).__flags__
+        if fl & MANAGED and fl & GC:
+            return raw(0, id(o) - gc_pre - 2 * _P)
+        return f(o)
+    return tb
+
+
+_HEAPY_PRIVATE = {('guppy.heapy.View', 'Gchook_type'), ('guppy.heapy.View', 'ClearCallback')}
+_NOT_AGENTS = frozenset((types.MemberDescriptorType, types.GetSetDescriptorType,
+                         types.WrapperDescriptorType, types.MethodDescriptorType,
+                         types.ClassMethodDescriptorType,
+                         types.ModuleType, types.CodeType))
+_HEAPY_PRIVATE_R = {(n, m) for m, n in _HEAPY_PRIVATE}
+
+
+def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
+    """Append heapy's ``heapu`` seeds to ``objs``: GC-tracked objects the walk did not reach.
+
+    Like guppy's ``View.heapu``: every object of ``gc.get_objects()`` that is not
+    reachable from the root, except guppy's ``Gchook_type`` and ``ClearCallback``
+    objects.  (The walker then closes the set under referents, as heapu does.)
+    Hidden too: the agent's own state, i.e. everything reachable from the locals of
+    the agent's frames (``frame`` and ``agent_frames`` callers) that the root does
+    not reach, those frame objects, and the list ``gc.get_objects()`` returns; and,
+    as heapy hides its own session, everything reachable from the dicts carrying
+    guppy's hiding tag (``tagged``) that the root does not reach."""
+    own = [sys._getframe(), frame]
+    f = frame
+    for _ in range(agent_frames):
+        f = f.f_back
+        if f is None:
+            break
+        own.append(f)
+    # the agent's containers are expanded (their contents are hidden too), except the
+    # two that hold every heap object
+    hide = {id(objs), id(index)}
+    stack = [N._members_cache, hidden]
+    hide.add(id(N.static_subclasses))
+    index_get = index.get
+    get_referents = gc.get_referents
+    tag = _heapy_tag()
+    x = k = loc = None
+    hide.update(map(id, own))
+    hide.update((id(hide), id(stack), id(own), id(index_get), id(get_referents)))
+    for f in own:
+        loc = f.f_locals
+        hide.add(id(loc))
+        stack.extend(loc.values())
+    while stack:
+        x = stack.pop()
+        k = id(x)
+        if k in hide or index_get(k) is not None:
+            continue
+        t = type(x)
+        if t in _NOT_AGENTS or issubclass(t, type):
+            # types and descriptors are keys and values of the agent's caches but
+            # never made by it: they stay candidates for heapu
+            continue
+        hide.add(k)
+        stack.extend(get_referents(x))
+    # heapy's session: all it reaches is hidden
+    for d in tagged:
+        stack.extend(d.values())
+    while stack:
+        x = stack.pop()
+        k = id(x)
+        if k in hide or index_get(k) is not None:
+            continue
+        hide.add(k)
+        stack.extend(get_referents(x))
+    f = loc = x = None
+    hide.update(hidden)
+    gcobjs = gc.get_objects()
+    hide.add(id(gcobjs))
+    cand = []
+    for x in gcobjs:
+        k = id(x)
+        if k in hide or index_get(k) is not None:
+            continue
+        t = type(x)
+        if tag is not None:
+            # heapy does not see its own objects: dicts tagged with its hiding tag and
+            # guppy objects that carry the tag (in a slot or in their dict)
+            if t is dict:
+                if x.get('_hiding_tag_') is tag:
+                    hide.add(k)
+                    continue
+            elif str(getattr(t, '__module__', '')).startswith('guppy.'):
+                if (t.__name__, t.__module__) in _HEAPY_PRIVATE_R:
+                    hide.add(k)
+                    continue
+                try:
+                    h = getattr(x, '_hiding_tag_', None)
+                except Exception:
+                    h = None
+                if h is tag:
+                    hide.add(k)
+                    continue
+        cand.append(x)
+    del gcobjs
+    new = []
+    for x in cand:
+        t = type(x)
+        if (getattr(t, '__module__', None), t.__name__) in _HEAPY_PRIVATE:
+            continue
+        new.append(x)
+    del cand
+    hidden.update(hide)
+    n = len(objs)
+    for j, x in enumerate(new):
+        index[id(x)] = n + j
+    objs.extend(new)
+    del new[:]
+
+
+def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
+         producers=True, unreachable=True, _agent_frames=1):
     """Walk the heap from the root and stream it to Writer ``w``.
 
     ``hide_heapy``: like heapy, do not enter a dict whose ``_hiding_tag_`` item
     is guppy's hiding tag (guppy marks its own namespaces so), so a process
     running guppy shows the same heap to both tools.
 
-    Returns a dict of statistics (objects, edges, strings, materialized_dicts)."""
+    ``previews``: write ``prev`` (``_preview.py``).  ``producers``: when
+    tracemalloc is tracing, write ``prod`` (the newest frame of each object's
+    allocation traceback, ``file:line``).  ``unreachable``: after the reachable
+    objects, add heapy's ``heapu`` (GC-tracked objects the root does not reach,
+    closed under their referents) and list them in ``unrc``.
+    ``_agent_frames``: how many frames above this one belong to the agent (their
+    locals are hidden from ``heapu``).
+
+    Returns a dict of statistics (objects, edges, strings, materialized_dicts,
+    unreachable, previews, producers)."""
     objs = [None]
     index = {}
     strs = {}
@@ -259,10 +410,18 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
     deg = array('I')
     et = array('I')
     en = array('I')
-    stats = {'materialized_dicts': 0}
+    pv_o = array('I')
+    pv_s = array('I')
+    pd_o = array('I')
+    pd_s = array('I')
+    pfuncs = {}
+    sites = {}
+    tagged = []  # dicts not entered because of guppy's hiding tag
+    stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
     state = (objs, index, strs, newstrs, tnum, tlist, tlabel, kinds, keycache,
-             modn_o, modn_s, addr, typ, deg, et, en, stats, w)
-    hidden = {id(x) for x in state + (N._members_cache,)}
+             modn_o, modn_s, addr, typ, deg, et, en, stats, w, pv_o, pv_s, pd_o, pd_s,
+             pfuncs, sites, tagged)
+    hidden = {id(x) for x in state + (N._members_cache, N.static_subclasses)}
     hidden.add(id(state))
     hidden.add(id(hidden))
 
@@ -287,6 +446,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
     MANAGED = N.MANAGED_DICT
     keyname = N.keyname
     managed_check = _VER >= (3, 11)
+    tb_of = _tracer() if producers else None
+    pfuncs_get = pfuncs.get
+    sites_get = sites.get
 
     def S(s):
         n = strs_get(s)
@@ -339,7 +501,10 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
 
     def dict_edges(o):
         n = len(o)
-        if not n or (hide_tag is not None and dict_get(o, '_hiding_tag_') is hide_tag):
+        if not n:
+            return [], []
+        if hide_tag is not None and dict_get(o, '_hiding_tag_') is hide_tag:
+            tagged.append(o)
             return [], []
         keys = list(dict_keys(o))
         vals = list(dict_values(o))
@@ -395,13 +560,51 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
                     sizes.append(0)
         if a == 0:
             sizes[0] = 0
+        if previews:
+            for t in ts:
+                if t not in pfuncs:
+                    pfuncs[t] = preview_func(t)
+            fs = list(map(pfuncs_get, ts))
+            if a == 0:
+                fs[0] = None
+            for j in compress(range(a, b), fs):
+                try:
+                    txt = fs[j - a](objs[j])
+                except Exception:
+                    continue
+                pv_o.append(j)
+                pv_s.append(S(txt))
+        if tb_of is not None:
+            for j in range(max(a, 1), b):
+                try:
+                    tb = tb_of(objs[j])
+                except Exception:
+                    continue
+                if tb:
+                    fr = tb[0]
+                    sn = sites_get(fr)
+                    if sn is None:
+                        sn = sites[fr] = S('%s:%d' % fr)
+                    pd_o.append(j)
+                    pd_s.append(sn)
+        if newstrs:
+            w.strings(newstrs)
+            del newstrs[:]
         w.objects(addr, typ, sizes, deg)
         w.edges(et, en)
         if modn_o:
             w.modnames(modn_o, modn_s)
-        for arr in (addr, typ, deg, et, en, modn_o, modn_s):
+        if pv_o:
+            w.previews(pv_o, pv_s)
+            stats['previews'] += len(pv_o)
+        if pd_o:
+            w.producers(pd_o, pd_s)
+            stats['producers'] += len(pd_o)
+        for arr in (addr, typ, deg, et, en, modn_o, modn_s, pv_o, pv_s, pd_o, pd_s):
             del arr[:]
 
+    if interp_state:
+        N.static_subclasses.update(N.find_static_subclasses())
     # object 0: the root
     re = root_edges(caller, interp_state)
     emit([x for x, _ in re], [S(n) for _, n in re])
@@ -410,64 +613,69 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
     i = 1
     start = 0
     mat = 0
-    while i < len(objs):
-        o = objs[i]
-        t = type(o)
-        kp = kinds_get(t)
-        if kp is None:
-            kp = kinds[t] = _classify(t)
-        k = kp[0]
-        if k == LEAF:
-            deg_append(0)
-        elif k == TUPLE or k == LIST:
-            n = len(o)
-            emit(o, range(TAG_INDEX, TAG_INDEX + n) if n <= LOW else seq_names(TAG_INDEX, n))
-        elif k == DICT:
-            tg, nm = dict_edges(o)
-            emit(tg, nm)
-        elif k == SET:
-            # heapy names every set member 'list(_)[0]' (its set_relate never
-            # advances the index), so do we
-            tg = list(o)
-            emit(tg, [TAG_SET] * len(tg))
-        elif k == PROD:
-            tg, nm = kp[1](o)
-            emit(tg, conv(nm))
-            if t is types.ModuleType:  # heapy's bymodule: exact modules only
-                try:
-                    mn = o.__name__
-                except Exception:
-                    mn = None
-                if isinstance(mn, str):
-                    modn_o.append(i)
-                    modn_s.append(S(mn))
-        else:
-            # was the managed dict absent before we asked for it?  (3.12 keeps
-            # dict-or-values in one slot, values tagged with the low bit)
-            pre = managed_check and t.__flags__ & MANAGED and _no_dict(_word(id(o) - 3 * _P))
-            if k == INST:
-                tg, nm = N.instance(o)
-                nm = conv(nm)
+    n_reach = 0
+    for phase in (0, 1) if unreachable else (0,):
+        if phase == 1:
+            n_reach = len(objs)
+            _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged)
+        while i < len(objs):
+            o = objs[i]
+            t = type(o)
+            kp = kinds_get(t)
+            if kp is None:
+                kp = kinds[t] = _classify(t)
+            k = kp[0]
+            if k == LEAF:
+                deg_append(0)
+            elif k == TUPLE or k == LIST:
+                n = len(o)
+                emit(o, range(TAG_INDEX, TAG_INDEX + n) if n <= LOW else seq_names(TAG_INDEX, n))
+            elif k == DICT:
+                tg, nm = dict_edges(o)
+                emit(tg, nm)
+            elif k == SET:
+                # heapy names every set member 'list(_)[0]' (its set_relate never
+                # advances the index), so do we
+                tg = list(o)
+                emit(tg, [TAG_SET] * len(tg))
+            elif k == PROD:
+                tg, nm = kp[1](o)
+                emit(tg, conv(nm))
+                if t is types.ModuleType:  # heapy's bymodule: exact modules only
+                    try:
+                        mn = o.__name__
+                    except Exception:
+                        mn = None
+                    if isinstance(mn, str):
+                        modn_o.append(i)
+                        modn_s.append(S(mn))
             else:
-                xt, xn = N.extras(o, t)
-                if k == SUBDICT:
-                    tg, nm = dict_edges(o)
+                # was the managed dict absent before we asked for it?  (3.12 keeps
+                # dict-or-values in one slot, values tagged with the low bit)
+                pre = managed_check and t.__flags__ & MANAGED and _no_dict(_word(id(o) - 3 * _P))
+                if k == INST:
+                    tg, nm = N.instance(o)
+                    nm = conv(nm)
                 else:
-                    if k == SUBSET:
-                        tg = list((frozenset if issubclass(t, frozenset) else set).__iter__(o))
-                        nm = [TAG_SET] * len(tg)
+                    xt, xn = N.extras(o, t)
+                    if k == SUBDICT:
+                        tg, nm = dict_edges(o)
                     else:
-                        tg = list((list if k == SUBLIST else tuple).__iter__(o))
-                        nm = list(seq_names(TAG_INDEX, len(tg)))
-                tg.extend(xt)
-                nm.extend(conv(xn))
-            if pre and not _no_dict(_word(id(o) - 3 * _P)):
-                mat += 1
-            emit(tg, nm)
-        i += 1
-        if i - start >= chunk:
-            flush(start, i)
-            start = i
+                        if k == SUBSET:
+                            tg = list((frozenset if issubclass(t, frozenset) else set).__iter__(o))
+                            nm = [TAG_SET] * len(tg)
+                        else:
+                            tg = list((list if k == SUBLIST else tuple).__iter__(o))
+                            nm = list(seq_names(TAG_INDEX, len(tg)))
+                    tg.extend(xt)
+                    nm.extend(conv(xn))
+                if pre and not _no_dict(_word(id(o) - 3 * _P)):
+                    mat += 1
+                emit(tg, nm)
+            i += 1
+            if i - start >= chunk:
+                flush(start, i)
+                start = i
     flush(start, i)
     # types: object numbers are known only now (a type may be found late)
     tob = array('I', (index_get(id(t), NONE) for t in tlist))
@@ -478,6 +686,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
         w.strings(newstrs)
         del newstrs[:]
     w.types(tob, tlabel)
+    if n_reach < len(objs) and unreachable:
+        w.unreachable(range(n_reach, len(objs)))
+    stats['unreachable'] = len(objs) - n_reach if unreachable else 0
     stats['objects'] = len(objs)
     stats['edges'] = w.nedge
     stats['strings'] = len(strs)
@@ -486,4 +697,5 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True):
     del objs[:]
     index.clear()
     N._members_cache.clear()
+    N.static_subclasses.clear()
     return stats

@@ -29,6 +29,8 @@ _WIDTHS = ((1, 'B'), (2, 'H'), (4, 'I'), (8, 'Q'))
 for _w, _c in _WIDTHS:
     assert array(_c).itemsize == _w
 _ENDS = struct.Struct('<QQQ')
+#: objects or edges per OBJC/EDGC chunk: small chunks keep most columns narrow
+SUB = 256
 
 
 def _le(arr):
@@ -42,11 +44,14 @@ def column(values, rebase=False):
     """One packed column: ``base:u64 width:u8`` then each value minus base in ``width``
     bytes, the narrowest of 1, 2, 4 or 8 that holds them (docs/format.md, "Columns").
     ``rebase`` subtracts the minimum first (worth it for addresses)."""
+    hi = max(values) if values else 0
     lo = min(values) if (rebase and values) else 0
-    span = (max(values) - lo) if values else 0
+    span = hi - lo
     for width, code in _WIDTHS:
         if span < 1 << (8 * width):
             break
+    if lo and hi < 1 << (8 * width):
+        lo = 0  # rebasing would not narrow the column: skip the subtraction
     if lo:
         col = array(code, [v - lo for v in values])
     elif code == values.typecode:
@@ -119,14 +124,33 @@ class Writer:
         """MODN chunk: module object numbers and their ``__name__`` strings."""
         self._pairs(b'MODN', objnums, names)
 
+    def previews(self, objnums, texts):
+        """``prev`` chunk: object numbers and their value-preview strings."""
+        self._pairs(b'prev', objnums, texts)
+
+    def producers(self, objnums, sites):
+        """``prod`` chunk: object numbers and their allocation-site strings."""
+        self._pairs(b'prod', objnums, sites)
+
+    def unreachable(self, objnums):
+        """``unrc`` chunk: the object numbers of heapy's ``heapu`` objects."""
+        if not len(objnums):
+            return
+        self.section(b'unrc', [_U32.pack(len(objnums)), _le(array('I', objnums))])
+
     def objects(self, addr, typ, size, degree):
         """OBJC chunk from four equally long arrays ('Q', 'I', 'Q', 'I')."""
         m = len(addr)
         assert len(typ) == m and len(size) == m and len(degree) == m
         if not m:
             return
-        self.section(b'OBJC', [_U32.pack(m), column(addr, rebase=True), column(typ), column(size),
-                               column(degree)])
+        # sub-chunks of SUB objects: one large size or one far address widens only its
+        # own sub-chunk's column
+        for a in range(0, m, SUB):
+            b = min(m, a + SUB)
+            self.section(b'OBJC', [_U32.pack(b - a), column(addr[a:b], rebase=True),
+                                   column(typ[a:b], rebase=True), column(size[a:b], rebase=True),
+                                   column(degree[a:b], rebase=True)])
         self.nobj += m
 
     def edges(self, target, name):
@@ -134,7 +158,10 @@ class Writer:
         assert len(name) == m
         if not m:
             return
-        self.section(b'EDGC', [_U32.pack(m), column(target), column(name)])
+        for a in range(0, m, SUB):
+            b = min(m, a + SUB)
+            self.section(b'EDGC', [_U32.pack(b - a), column(target[a:b], rebase=True),
+                                   column(name[a:b], rebase=True)])
         self.nedge += m
 
 

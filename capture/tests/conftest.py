@@ -14,6 +14,21 @@ import pytest  # noqa: E402
 
 import hlsread  # noqa: E402
 
+#: relation -> {'whole': text, 'created': text}, filled by test_relations.py
+AGREEMENT = {}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not AGREEMENT:
+        return
+    tr = terminalreporter
+    tr.section('heaplens vs guppy3: agreement per relation')
+    tr.write_line('%-7s %-34s %s' % ('rel', 'sets the test created', 'whole heap'))
+    for rel in ('clodo', 'type', 'rcs', 'via', 'size', 'module', 'unity', 'prod', 'id', 'idset',
+                'heapu'):
+        a = AGREEMENT.get(rel, {})
+        tr.write_line('%-7s %-34s %s' % (rel, a.get('created', '-'), a.get('whole', '-')))
+
 
 class Snap:
     """A read snapshot with lookups by address, for assertions."""

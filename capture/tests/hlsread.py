@@ -42,6 +42,9 @@ class Snapshot:
         self.strings = []
         self.types = []  # (object, label string number)
         self.modnames = {}
+        self.previews = {}  # object -> string number (prev)
+        self.producers = {}  # object -> string number (prod)
+        self.unrc = []  # heapu objects (unrc)
 
     # --- decoding -------------------------------------------------------
     def edge_name(self, code):
@@ -68,6 +71,19 @@ class Snapshot:
     @property
     def n(self):
         return len(self.addr)
+
+    def heap_ids(self):
+        """Object numbers of heapy's heap(): every object but the root and unrc."""
+        u = set(self.unrc)
+        return [i for i in range(1, self.n) if i not in u]
+
+    def preview(self, i):
+        s = self.previews.get(i)
+        return None if s is None else self.strings[s]
+
+    def producer(self, i):
+        s = self.producers.get(i)
+        return None if s is None else self.strings[s]
 
     def finish(self):
         off = array('Q', [0])
@@ -138,7 +154,7 @@ def read(path_or_bytes):
             if snap.meta is not None:
                 raise FormatError('offset %d: second META' % pos)
             snap.meta = json.loads(p.decode('utf-8'))
-        elif tag in (b'OBJC', b'EDGC', b'STRC', b'TYPC', b'MODN'):
+        elif tag in (b'OBJC', b'EDGC', b'STRC', b'TYPC', b'MODN', b'prev', b'prod', b'unrc'):
             if length < 4:
                 raise FormatError('offset %d: chunk too short' % pos)
             (m,) = struct.unpack_from('<I', p, 0)
@@ -166,13 +182,21 @@ def read(path_or_bytes):
                     k += ln
                 if k != len(q):
                     raise FormatError('offset %d: STRC trailing bytes' % pos)
-            elif tag in (b'TYPC', b'MODN'):
+            elif tag == b'unrc':
+                if len(q) != m * 4:
+                    raise FormatError('offset %d: unrc m=%d but %d bytes' % (pos, m, len(q)))
+                snap.unrc.extend(_arr('I', q))
+            elif tag in (b'TYPC', b'MODN', b'prev', b'prod'):
                 if len(q) != m * 8:
                     raise FormatError('offset %d: %r m=%d but %d bytes' % (pos, tag, m, len(q)))
                 a = _arr('I', q)
                 pairs = list(zip(a[0::2], a[1::2]))
                 if tag == b'TYPC':
                     snap.types.extend(pairs)
+                elif tag == b'prev':
+                    snap.previews.update(pairs)
+                elif tag == b'prod':
+                    snap.producers.update(pairs)
                 else:
                     for o, s in pairs:
                         snap.modnames[o] = s
@@ -201,9 +225,13 @@ def read(path_or_bytes):
     for o, l in snap.types:
         if (o != NONE and o >= no) or l >= ns:
             raise FormatError('TYPC record (%d, %d) out of range' % (o, l))
-    for o, s in snap.modnames.items():
-        if o >= no or s >= ns:
-            raise FormatError('MODN record out of range')
+    for d, what in ((snap.modnames, 'MODN'), (snap.previews, 'prev'), (snap.producers, 'prod')):
+        for o, s in d.items():
+            if o >= no or s >= ns:
+                raise FormatError('%s record out of range' % what)
+    for o in snap.unrc:
+        if o == 0 or o >= no:
+            raise FormatError('unrc entry %d is not an object' % o)
     snap.finish()
     return snap
 
@@ -232,40 +260,46 @@ def dict_type_number(snap):
     return None
 
 
-def kinds(snap, by='clodo'):
+def kinds(snap, by='clodo', ids=None):
     """(key, label) of every object but the root, per heapy's classifier ``by``.
 
     Like heapy, clodo and type partition by type *identity*: two distinct
     classes with the same label (e.g. ctypes' many ``CFunctionType``) are two
-    rows with equal labels.  The key tells rows apart; the label is printed."""
+    rows with equal labels.  The key tells rows apart; the label is printed.
+    ``ids``: the objects (default: heapy's heap(), i.e. without the unrc objects)."""
+    if ids is None:
+        ids = snap.heap_ids()
     if by == 'type':
-        return [(snap.type[i], snap.type_label(snap.type[i])) for i in range(1, snap.n)]
+        return [(snap.type[i], snap.type_label(snap.type[i])) for i in ids]
     if by == 'size':
-        return [(snap.size[i], '%9d' % snap.size[i]) for i in range(1, snap.n)]
+        return [(snap.size[i], '%9d' % snap.size[i]) for i in ids]
     if by == 'module':
         # one row per module object (heapy's ModuleFamily kind is the module)
         return [(i if i in snap.modnames else -1,
                  snap.strings[snap.modnames[i]] if i in snap.modnames else '~module')
-                for i in range(1, snap.n)]
+                for i in ids]
     if by == 'via':
         # heapy's via: the names of all edges into the object, the root's
         # included; '->ob_type' and unnamed ('') edges add nothing
         via = [set() for _ in range(snap.n)]
         skip = {'', '->ob_type'}
+        u = set(snap.unrc)
         for i in range(snap.n):
+            if i in u:  # heapy's referrers are in the heap
+                continue
             for t, c in snap.edges_of(i):
                 nm = snap.edge_name(c)
                 if nm not in skip:
                     via[t].add(nm)
         out = []
-        for i in range(1, snap.n):
+        for i in ids:
             lab = ', '.join(sorted(repr(x) for x in via[i]))
             out.append((lab, lab))
         return out
     owners = dict_owners(snap)
     dt = dict_type_number(snap)
     out = []
-    for i in range(1, snap.n):
+    for i in ids:
         t = snap.type[i]
         if t == dt:
             o = owners.get(i)
@@ -283,10 +317,12 @@ def labels(snap, by='clodo'):
     return [lab for _, lab in kinds(snap, by)]
 
 
-def partition(snap, by='clodo'):
-    """{(key, label): [count, size]} over all objects but the root."""
+def partition(snap, by='clodo', ids=None):
+    """{(key, label): [count, size]} over heapy's heap() (or the objects ``ids``)."""
+    if ids is None:
+        ids = snap.heap_ids()
     res = {}
-    for i, kl in enumerate(kinds(snap, by), 1):
+    for i, kl in zip(ids, kinds(snap, by, ids)):
         r = res.get(kl)
         if r is None:
             r = res[kl] = [0, 0]
@@ -295,10 +331,10 @@ def partition(snap, by='clodo'):
     return res
 
 
-def partition_by_label(snap, by='clodo'):
+def partition_by_label(snap, by='clodo', ids=None):
     """{label: [count, size]}, rows with equal labels merged."""
     res = {}
-    for (_, lab), (c, s) in partition(snap, by).items():
+    for (_, lab), (c, s) in partition(snap, by, ids).items():
         r = res.setdefault(lab, [0, 0])
         r[0] += c
         r[1] += s

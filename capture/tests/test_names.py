@@ -64,9 +64,11 @@ def test_instances_and_dicts(capture):
     d = p.__dict__
     assert snap.names_to(p, d) == ['.__dict__']
     assert snap.names_to(p, Plain) == ['->ob_type']
-    # since 3.11 the attribute values hang off the dict, not the instance
+    # since 3.11 the attribute values hang off the dict, not the instance; on 3.13 the
+    # materialised dict shares the instance's inline values and both refer to them
+    # (heapy's via is "['x']", '.x')
     assert snap.names_to(d, p.x) == ["['x']"]
-    assert snap.names_to(p, p.x) == []
+    assert snap.names_to(p, p.x) == (['.x'] if sys.version_info >= (3, 13) else [])
     assert snap.names_to(sl, sl.a) == ['.a']
     assert snap.label(sl) == __name__ + '.Slotted'
     assert snap.names_to(ds, ds.__dict__) == ['.__dict__']

@@ -1,37 +1,112 @@
 //! The indexed heap: a snapshot plus what every question needs, computed once at load.
 
+use crate::classes::{self, ClassLabels, SetClasses};
 use crate::ids::ObjId;
 use crate::kinds::Kinds;
 use crate::set::ObjSet;
 use crate::snapshot::Snapshot;
+use std::sync::OnceLock;
+
+/// Reverse CSR: the edges into object i are `edge[start[i]..start[i + 1]]` (forward edge
+/// indices), and `source` holds each such edge's source object.
+#[derive(Debug, Clone, Default)]
+pub struct Reverse {
+    start: Vec<u32>,
+    edge: Vec<u32>,
+    source: Vec<u32>,
+}
+
+impl Reverse {
+    /// Builds the reverse CSR by counting sort (two passes, no per-object allocation).
+    fn new(s: &Snapshot) -> Reverse {
+        let n = s.object_count();
+        let mut start = vec![0u32; n + 1];
+        for &t in &s.edge_target {
+            start[t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut edge = vec![0u32; s.edge_count()];
+        let mut source = vec![0u32; s.edge_count()];
+        for o in 0..n {
+            for e in s.edges_of(ObjId(o as u32)) {
+                let t = s.edge_target[e] as usize;
+                let slot = fill[t] as usize;
+                edge[slot] = e as u32;
+                source[slot] = o as u32;
+                fill[t] += 1;
+            }
+        }
+        Reverse { start, edge, source }
+    }
+
+    fn range(&self, o: ObjId) -> std::ops::Range<usize> {
+        self.start[o.idx()] as usize..self.start[o.idx() + 1] as usize
+    }
+
+    /// Forward edge indices into `o`.
+    pub fn edges(&self, o: ObjId) -> &[u32] {
+        &self.edge[self.range(o)]
+    }
+
+    /// The sources of the edges into `o` (with repetition when several edges do).
+    pub fn sources(&self, o: ObjId) -> &[u32] {
+        &self.source[self.range(o)]
+    }
+}
 
 /// A snapshot indexed for analysis. Immutable after [`Heap::new`].
 #[derive(Debug, Clone)]
 pub struct Heap {
     pub snap: Snapshot,
     pub kinds: Kinds,
-    /// Reverse CSR: the edges into object i are `rev_edge[rev_start[i]..rev_start[i + 1]]`,
-    /// each a forward edge index; `rev_source` holds that edge's source object.
-    pub rev_start: Vec<u32>,
-    pub rev_edge: Vec<u32>,
-    pub rev_source: Vec<u32>,
+    pub rev: Reverse,
+    /// Whether the root reaches each object (the root included).
+    pub reachable: Vec<bool>,
+    /// heapy's `byrcs` class of every object.
+    pub rcs: SetClasses,
+    /// heapy's `byvia` class of every object.
+    pub via: SetClasses,
     /// heapy's `heap()`: every object the root reaches, the root excluded.
     heap: ObjSet,
     total_size: u64,
+    rcs_labels: OnceLock<ClassLabels>,
+    via_labels: OnceLock<ClassLabels>,
 }
 
 impl Heap {
     pub fn new(snap: Snapshot) -> Heap {
         let kinds = Kinds::compute(&snap);
-        let (rev_start, rev_edge, rev_source) = reverse_csr(&snap);
-        let heap = reachable_from_root(&snap);
+        let rev = Reverse::new(&snap);
+        let reachable = reachable_from_root(&snap);
+        let heap = ObjSet::from_sorted((1..snap.object_count() as u32).filter(|&o| reachable[o as usize]).collect());
         let total_size = heap.iter().map(|o| snap.size[o.idx()]).sum();
-        Heap { snap, kinds, rev_start, rev_edge, rev_source, heap, total_size }
+        let rcs = classes::rcs(&snap, &kinds, &rev, &reachable);
+        let via = classes::via(&snap, &rev, &reachable);
+        Heap {
+            snap,
+            kinds,
+            rev,
+            reachable,
+            rcs,
+            via,
+            heap,
+            total_size,
+            rcs_labels: OnceLock::new(),
+            via_labels: OnceLock::new(),
+        }
     }
 
     /// The set heapy's `hpy().heap()` returns.
     pub fn heap(&self) -> &ObjSet {
         &self.heap
+    }
+
+    /// heapy's `hpy().heapu()`: the GC-tracked objects the capture found unreachable.
+    pub fn heapu(&self) -> ObjSet {
+        ObjSet::from_sorted(self.snap.unreachable.iter().copied().filter(|&o| !self.reachable[o as usize]).collect())
     }
 
     /// Total size of [`Heap::heap`].
@@ -44,46 +119,54 @@ impl Heap {
         set.iter().map(|o| self.snap.size[o.idx()]).sum()
     }
 
-    /// Forward edge indices into `o`.
-    pub fn referrer_edges(&self, o: ObjId) -> &[u32] {
-        &self.rev_edge[self.rev_start[o.idx()] as usize..self.rev_start[o.idx() + 1] as usize]
-    }
-
-    /// The objects that refer to `o` (with repetition when several edges do).
-    pub fn referrers(&self, o: ObjId) -> &[u32] {
-        &self.rev_source[self.rev_start[o.idx()] as usize..self.rev_start[o.idx() + 1] as usize]
-    }
-}
-
-/// Builds the reverse CSR by counting sort (two passes, no per-object allocation).
-fn reverse_csr(s: &Snapshot) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
-    let n = s.object_count();
-    let mut start = vec![0u32; n + 1];
-    for &t in &s.edge_target {
-        start[t as usize + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut edge = vec![0u32; s.edge_count()];
-    let mut source = vec![0u32; s.edge_count()];
-    for o in 0..n {
-        for e in s.edges_of(ObjId(o as u32)) {
-            let t = s.edge_target[e] as usize;
-            let slot = fill[t] as usize;
-            edge[slot] = e as u32;
-            source[slot] = o as u32;
-            fill[t] += 1;
+    /// heapy's `X.referrers`: the objects the root reaches that refer to a member of X.
+    pub fn referrers_of(&self, set: &ObjSet) -> ObjSet {
+        let mut out = Vec::new();
+        for o in set.iter() {
+            out.extend(self.rev.sources(o).iter().copied().filter(|&s| s != 0 && self.reachable[s as usize]));
         }
+        ObjSet::from_unsorted(out)
     }
-    (start, edge, source)
+
+    /// heapy's `X.referents`: the objects that members of X refer to.
+    pub fn referents_of(&self, set: &ObjSet) -> ObjSet {
+        let mut out = Vec::new();
+        for o in set.iter() {
+            out.extend(self.snap.referents(o).iter().copied().filter(|&t| t != 0));
+        }
+        ObjSet::from_unsorted(out)
+    }
+
+    /// The labels of all rcs classes, made on first use.
+    pub fn rcs_labels(&self) -> &ClassLabels {
+        self.rcs_labels.get_or_init(|| {
+            ClassLabels::new(
+                (0..self.rcs.len() as u32).map(|c| classes::rcs_label(&self.rcs, &self.kinds, c)).collect(),
+            )
+        })
+    }
+
+    /// The labels of all via classes, made on first use.
+    pub fn via_labels(&self) -> &ClassLabels {
+        self.via_labels.get_or_init(|| {
+            ClassLabels::new((0..self.via.len() as u32).map(|c| classes::via_label(&self.via, &self.snap, c)).collect())
+        })
+    }
+
+    /// The label of an rcs class.
+    pub fn rcs_label(&self, class: u32) -> String {
+        self.rcs_labels().labels[class as usize].clone()
+    }
+
+    /// The label of a via class.
+    pub fn via_label(&self, class: u32) -> String {
+        self.via_labels().labels[class as usize].clone()
+    }
 }
 
 /// Breadth-first reachability from the root with an explicit queue (heaps are deep).
-fn reachable_from_root(s: &Snapshot) -> ObjSet {
-    let n = s.object_count();
-    let mut seen = vec![false; n];
+fn reachable_from_root(s: &Snapshot) -> Vec<bool> {
+    let mut seen = vec![false; s.object_count()];
     let mut queue = vec![0u32];
     seen[0] = true;
     let mut head = 0;
@@ -97,6 +180,5 @@ fn reachable_from_root(s: &Snapshot) -> ObjSet {
             }
         }
     }
-    let ids: Vec<u32> = (1..n as u32).filter(|&o| seen[o as usize]).collect();
-    ObjSet::from_sorted(ids)
+    seen
 }

@@ -9,11 +9,14 @@
 //!
 //! This crate depends on no web framework, async runtime or UI crate and builds for wasm32.
 
+pub mod brief;
+pub mod classes;
 pub mod format;
 pub mod heap;
 pub mod ids;
 pub mod kinds;
 pub mod partition;
+pub mod pyrepr;
 pub mod query;
 pub mod render;
 pub mod set;

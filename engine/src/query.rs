@@ -1,6 +1,11 @@
-//! heapy-like query paths: `heap`, then `.by<relation>[row]` steps, optionally ending with
-//! `.by<relation>` (the relation to show). Rows are chosen by index (`[2]`, `[-1]`) or by
-//! label (`["dict of __main__.Node"]`). Errors point at the offending byte.
+//! The query language, modelled on heapy's expressions: `heap` (or `heapu`), postfix steps
+//! `.by<relation>[row]`, `.referrers`, `.referents`, set operators `& | - ^` with Python's
+//! precedence (`-` binds tightest, then `&`, `^`, `|`) and parentheses, optionally ending
+//! with `.by<relation>` (the relation to show). Rows are picked by index (`[2]`, `[-1]`) or
+//! by label (`["dict of __main__.Node"]`). Errors point at the offending byte.
+//!
+//! Examples: `heap.byclodo["dict of app.Node"].referrers.byvia`,
+//! `(heap.bytype["list"] | heap.bytype["tuple"]) - heap.byclodo[0].referents`.
 
 use crate::heap::Heap;
 use crate::partition::{partition, Relation};
@@ -19,68 +24,153 @@ fn err<T>(position: usize, message: impl Into<String>) -> Result<T, QueryError> 
     Err(QueryError { position, message: message.into() })
 }
 
-/// How a step picks a row.
+/// How a row step picks its row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
     Index(i64),
     Label(String),
 }
 
-/// One `.by<relation>[row]` step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    pub relation: Relation,
-    pub selector: Selector,
-    /// Byte offset of the selector, for errors.
-    pub position: usize,
+/// A set operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    /// `&`: intersection.
+    And,
+    /// `|`: union.
+    Or,
+    /// `-`: difference.
+    Sub,
+    /// `^`: symmetric difference.
+    Xor,
 }
 
-/// A parsed query.
+impl SetOp {
+    fn symbol(self) -> char {
+        match self {
+            SetOp::And => '&',
+            SetOp::Or => '|',
+            SetOp::Sub => '-',
+            SetOp::Xor => '^',
+        }
+    }
+
+    /// Python's binding strength: higher binds tighter.
+    fn precedence(self) -> u8 {
+        match self {
+            SetOp::Sub => 4,
+            SetOp::And => 3,
+            SetOp::Xor => 2,
+            SetOp::Or => 1,
+        }
+    }
+}
+
+/// An expression selecting a set of objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    /// heapy's `hp.heap()`: everything the root reaches.
+    Heap,
+    /// heapy's `hp.heapu()`: GC-tracked objects the root does not reach.
+    Heapu,
+    /// One row of a partition: `X.by<relation>[selector]`. `position` is the selector's byte.
+    Row { of: Box<Expr>, relation: Relation, selector: Selector, position: usize },
+    /// `X.referrers`: the objects (reached from the root) that refer to a member of X.
+    Referrers(Box<Expr>),
+    /// `X.referents`: the objects a member of X refers to.
+    Referents(Box<Expr>),
+    /// `A op B`.
+    Binary { op: SetOp, lhs: Box<Expr>, rhs: Box<Expr> },
+}
+
+/// A parsed query: an expression and the relation to show, if it ends with `.by<relation>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
-    pub steps: Vec<Step>,
-    /// A trailing `.by<relation>` without a row: the relation to show.
+    pub expr: Expr,
     pub view: Option<Relation>,
 }
 
 impl Query {
     /// The whole heap.
     pub fn heap() -> Query {
-        Query { steps: Vec::new(), view: None }
+        Query { expr: Expr::Heap, view: None }
     }
 
     pub fn parse(text: &str) -> Result<Query, QueryError> {
-        Parser { s: text.as_bytes(), text, i: 0 }.query()
+        let mut p = Parser { s: text.as_bytes(), text, i: 0 };
+        let (expr, view) = p.expr(0)?;
+        p.skip_ws();
+        if p.i < p.s.len() {
+            return err(p.i, format!("unexpected {:?}: expected an operator or the end of the query", p.char_here()));
+        }
+        Ok(Query { expr, view })
     }
 
-    /// The query of the set selected by the first `n` steps (no view relation).
-    pub fn prefix(&self, n: usize) -> Query {
-        Query { steps: self.steps[..n].to_vec(), view: None }
+    /// The set part alone (no relation to show).
+    pub fn set_query(&self) -> Query {
+        Query { expr: self.expr.clone(), view: None }
     }
 
-    /// This query with one more step.
+    /// This query's set, then one row of it under `relation`.
     pub fn then(&self, relation: Relation, selector: Selector) -> Query {
-        let mut q = self.prefix(self.steps.len());
-        q.steps.push(Step { relation, selector, position: 0 });
-        q
+        Query { expr: Expr::Row { of: Box::new(self.expr.clone()), relation, selector, position: 0 }, view: None }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, 0)
+    }
+}
+
+impl Expr {
+    /// Writes the normalised text; `outer` is the precedence of the enclosing operator.
+    fn write(&self, f: &mut fmt::Formatter<'_>, outer: u8) -> fmt::Result {
+        match self {
+            Expr::Heap => f.write_str("heap"),
+            Expr::Heapu => f.write_str("heapu"),
+            Expr::Row { of, relation, selector, .. } => {
+                of.write(f, u8::MAX)?;
+                write!(f, ".by{}", relation.name())?;
+                match selector {
+                    Selector::Index(i) => write!(f, "[{i}]"),
+                    Selector::Label(l) => write!(f, "[{}]", serde_json::to_string(l).expect("strings serialise")),
+                }
+            }
+            Expr::Referrers(of) => {
+                of.write(f, u8::MAX)?;
+                f.write_str(".referrers")
+            }
+            Expr::Referents(of) => {
+                of.write(f, u8::MAX)?;
+                f.write_str(".referents")
+            }
+            Expr::Binary { op, lhs, rhs } => {
+                let p = op.precedence();
+                let paren = p < outer;
+                if paren {
+                    f.write_str("(")?;
+                }
+                lhs.write(f, p)?;
+                write!(f, " {} ", op.symbol())?;
+                // left-associative: a right operand of equal precedence needs parentheses
+                rhs.write(f, p + 1)?;
+                if paren {
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
 impl fmt::Display for Query {
-    /// The normalised text: `heap.byclodo[2].bytype["str"]`.
+    /// The normalised text, e.g. `heap.byclodo[2].referrers.byvia`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("heap")?;
-        for s in &self.steps {
-            write!(f, ".by{}", s.relation.name())?;
-            match &s.selector {
-                Selector::Index(i) => write!(f, "[{i}]")?,
-                Selector::Label(l) => write!(f, "[{}]", serde_json::to_string(l).expect("strings serialise"))?,
-            }
+        match self.view {
+            Some(v) if matches!(self.expr, Expr::Binary { .. }) => write!(f, "({}).by{}", self.expr, v.name()),
+            Some(v) => write!(f, "{}.by{}", self.expr, v.name()),
+            None => write!(f, "{}", self.expr),
         }
-        if let Some(v) = self.view {
-            write!(f, ".by{}", v.name())?;
-        }
-        Ok(())
     }
 }
 
@@ -91,45 +181,122 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn query(mut self) -> Result<Query, QueryError> {
-        if !self.text.starts_with("heap") {
-            return err(0, "a query starts with `heap`");
-        }
-        self.i = 4;
-        let mut q = Query::heap();
-        while self.i < self.s.len() {
-            if q.view.is_some() {
-                return err(self.i, "expected `[` to pick a row, or the end of the query");
-            }
-            if self.s[self.i] != b'.' {
-                return err(self.i, format!("unexpected {:?}: expected `.by<relation>`", self.char_here()));
-            }
-            self.i += 1;
-            let start = self.i;
-            while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
-                self.i += 1;
-            }
-            let word = &self.text[start..self.i];
-            let Some(name) = word.strip_prefix("by") else {
-                return err(start, format!("unknown operation `.{word}`: expected `.by<relation>`"));
-            };
-            let Some(relation) = Relation::parse(name) else {
-                let known: Vec<_> = Relation::ALL.iter().map(|r| format!("by{}", r.name())).collect();
-                return err(start, format!("unknown relation `{word}`; known: {}", known.join(", ")));
-            };
-            if self.i < self.s.len() && self.s[self.i] == b'[' {
-                let position = self.i + 1;
-                let selector = self.selector()?;
-                q.steps.push(Step { relation, selector, position });
-            } else {
-                q.view = Some(relation);
-            }
-        }
-        Ok(q)
-    }
-
     fn char_here(&self) -> char {
         self.text[self.i..].chars().next().unwrap_or(' ')
+    }
+
+    fn skip_ws(&mut self) {
+        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+
+    fn peek_op(&mut self) -> Option<SetOp> {
+        self.skip_ws();
+        match self.s.get(self.i) {
+            Some(b'&') => Some(SetOp::And),
+            Some(b'|') => Some(SetOp::Or),
+            Some(b'-') => Some(SetOp::Sub),
+            Some(b'^') => Some(SetOp::Xor),
+            _ => None,
+        }
+    }
+
+    /// Precedence climbing. Returns the expression and a trailing view relation, which is
+    /// allowed only at the very end of the query.
+    fn expr(&mut self, min: u8) -> Result<(Expr, Option<Relation>), QueryError> {
+        let (mut lhs, mut view) = self.term()?;
+        while let Some(op) = self.peek_op() {
+            if op.precedence() < min {
+                break;
+            }
+            if view.is_some() {
+                return err(self.i, "`.by<relation>` without a row must end the query");
+            }
+            self.i += 1;
+            let (rhs, rview) = self.expr(op.precedence() + 1)?;
+            lhs = Expr::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) };
+            view = rview;
+        }
+        Ok((lhs, view))
+    }
+
+    fn term(&mut self) -> Result<(Expr, Option<Relation>), QueryError> {
+        self.skip_ws();
+        let start = self.i;
+        let mut e = if self.s.get(self.i) == Some(&b'(') {
+            self.i += 1;
+            let (inner, view) = self.expr(0)?;
+            self.skip_ws();
+            if self.s.get(self.i) != Some(&b')') {
+                return err(self.i, "expected `)`");
+            }
+            self.i += 1;
+            if let Some(v) = view {
+                // `(X.byR)` is just X shown by R; allowed only if nothing follows
+                return self.end_view(inner, v);
+            }
+            inner
+        } else {
+            let word = self.word();
+            match word {
+                "heap" => Expr::Heap,
+                "heapu" => Expr::Heapu,
+                "" => return err(start, "expected `heap`, `heapu` or `(`"),
+                other => {
+                    return err(start, format!("unknown set `{other}`: a query starts with `heap`, `heapu` or `(`"))
+                }
+            }
+        };
+        loop {
+            if self.s.get(self.i) != Some(&b'.') {
+                return Ok((e, None));
+            }
+            self.i += 1;
+            let at = self.i;
+            let word = self.word();
+            match word {
+                "referrers" => e = Expr::Referrers(Box::new(e)),
+                "referents" => e = Expr::Referents(Box::new(e)),
+                w if w.starts_with("by") => {
+                    let Some(relation) = Relation::parse(&w[2..]) else {
+                        let known: Vec<_> = Relation::ALL.iter().map(|r| format!("by{}", r.name())).collect();
+                        return err(at, format!("unknown relation `{w}`; known: {}", known.join(", ")));
+                    };
+                    if self.s.get(self.i) == Some(&b'[') {
+                        let position = self.i + 1;
+                        let selector = self.selector()?;
+                        e = Expr::Row { of: Box::new(e), relation, selector, position };
+                    } else {
+                        return self.end_view(e, relation);
+                    }
+                }
+                w => {
+                    return err(
+                        at,
+                        format!("unknown operation `.{w}`: expected `.by<relation>`, `.referrers` or `.referents`"),
+                    )
+                }
+            }
+        }
+    }
+
+    /// After a `.by<relation>` without a row: only the end of the query (or a closing
+    /// parenthesis handled by the caller) may follow.
+    fn end_view(&mut self, e: Expr, relation: Relation) -> Result<(Expr, Option<Relation>), QueryError> {
+        self.skip_ws();
+        match self.s.get(self.i) {
+            None | Some(b')') => Ok((e, Some(relation))),
+            Some(_) => err(self.i, "`.by<relation>` without a row must end the query; pick a row with `[...]`"),
+        }
+    }
+
+    fn word(&mut self) -> &str {
+        let start = self.i;
+        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
+            self.i += 1;
+        }
+        &self.text[start..self.i]
     }
 
     fn selector(&mut self) -> Result<Selector, QueryError> {
@@ -169,13 +336,15 @@ impl Parser<'_> {
     }
 }
 
-/// One step of an evaluated query, for breadcrumbs.
+/// One step of the outermost chain of an evaluated query, for breadcrumbs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crumb {
     /// The query that selects the set reached after this step.
     pub query: Query,
-    pub relation: Relation,
-    /// The label of the row chosen.
+    /// The relation a row was picked under (`None` for `.referrers` / `.referents` / a set
+    /// expression).
+    pub relation: Option<Relation>,
+    /// What to show: the row label, `referrers`, `referents`, or the expression.
     pub label: String,
 }
 
@@ -187,36 +356,71 @@ pub struct Selection {
 }
 
 impl Heap {
-    /// Evaluates a query to its set.
+    /// Evaluates a query to its set. The first crumb is the base set (`heap`, `heapu` or a
+    /// parenthesised expression); then one crumb per postfix step.
     pub fn select(&self, q: &Query) -> Result<Selection, QueryError> {
-        let mut set = self.heap().clone();
-        let mut crumbs = Vec::with_capacity(q.steps.len());
-        for (n, step) in q.steps.iter().enumerate() {
-            let p = partition(self, &set, step.relation);
-            let at = q.prefix(n);
-            let row = match &step.selector {
-                Selector::Index(i) => {
-                    let len = p.rows.len() as i64;
-                    let r = if *i < 0 { i + len } else { *i };
-                    if r < 0 || r >= len {
-                        return err(
-                            step.position,
-                            format!("row {i} does not exist: {at}.by{} has {len} rows", step.relation.name()),
-                        );
-                    }
-                    r as usize
-                }
-                Selector::Label(l) => match p.find_label(l) {
-                    Some(r) => r,
-                    None => {
-                        return err(step.position, format!("no row labelled {l:?} in {at}.by{}", step.relation.name()))
-                    }
-                },
-            };
-            let label = p.rows[row].label.clone();
-            set = p.row_set(self, &set, row);
-            crumbs.push(Crumb { query: q.prefix(n + 1), relation: step.relation, label });
-        }
+        let mut crumbs = Vec::new();
+        let set = self.eval(&q.expr, &mut crumbs)?;
         Ok(Selection { set, crumbs })
+    }
+
+    fn eval(&self, e: &Expr, crumbs: &mut Vec<Crumb>) -> Result<ObjSet, QueryError> {
+        let crumb =
+            |e: &Expr, relation, label: String| Crumb { query: Query { expr: e.clone(), view: None }, relation, label };
+        let set = match e {
+            Expr::Heap => {
+                crumbs.push(crumb(e, None, "heap".into()));
+                self.heap().clone()
+            }
+            Expr::Heapu => {
+                crumbs.push(crumb(e, None, "heapu".into()));
+                self.heapu()
+            }
+            Expr::Binary { op, lhs, rhs } => {
+                let a = self.eval(lhs, &mut Vec::new())?;
+                let b = self.eval(rhs, &mut Vec::new())?;
+                crumbs.push(crumb(e, None, e.to_string()));
+                match op {
+                    SetOp::And => a.and(&b),
+                    SetOp::Or => a.or(&b),
+                    SetOp::Sub => a.sub(&b),
+                    SetOp::Xor => a.xor(&b),
+                }
+            }
+            Expr::Referrers(of) => {
+                let x = self.eval(of, crumbs)?;
+                crumbs.push(crumb(e, None, ".referrers".into()));
+                self.referrers_of(&x)
+            }
+            Expr::Referents(of) => {
+                let x = self.eval(of, crumbs)?;
+                crumbs.push(crumb(e, None, ".referents".into()));
+                self.referents_of(&x)
+            }
+            Expr::Row { of, relation, selector, position } => {
+                let x = self.eval(of, crumbs)?;
+                let p = partition(self, &x, *relation);
+                let row = match selector {
+                    Selector::Index(i) => {
+                        let len = p.rows.len() as i64;
+                        let r = if *i < 0 { i + len } else { *i };
+                        if r < 0 || r >= len {
+                            return err(
+                                *position,
+                                format!("row {i} does not exist: {of}.by{} has {len} rows", relation.name()),
+                            );
+                        }
+                        r as usize
+                    }
+                    Selector::Label(l) => match p.find_label(l) {
+                        Some(r) => r,
+                        None => return err(*position, format!("no row labelled {l:?} in {of}.by{}", relation.name())),
+                    },
+                };
+                crumbs.push(crumb(e, Some(*relation), p.rows[row].label.clone()));
+                p.row_set(self, &x, row)
+            }
+        };
+        Ok(set)
     }
 }

@@ -27,9 +27,15 @@ pub struct RowStats {
 
 /// The percentage columns and cumulative size of every row.
 pub fn row_stats(p: &Partition) -> Vec<RowStats> {
+    row_stats_upto(p, p.rows.len())
+}
+
+/// The percentage columns and cumulative size of the first `n` rows.
+pub fn row_stats_upto(p: &Partition, n: usize) -> Vec<RowStats> {
     let mut cumulative = 0;
     p.rows
         .iter()
+        .take(n)
         .map(|r| {
             cumulative += r.size;
             RowStats {
@@ -42,20 +48,42 @@ pub fn row_stats(p: &Partition) -> Vec<RowStats> {
         .collect()
 }
 
-/// The text heapy prints for `str(partition)`; with `all`, every row (heapy's `.all`).
-pub fn render(p: &Partition, all: bool) -> String {
-    let mut lines = vec![title(p.count, p.size)];
+/// `Set of N <kind> objects. Total size = S bytes.` (heapy's byid title).
+pub fn id_title(count: u64, kind: &str, size: u64) -> String {
+    let s = if count == 1 { "" } else { "s" };
+    format!("Set of {count} <{kind}> object{s}. Total size = {size} bytes.")
+}
+
+const ID_STAT_HEADER: &str = " Index     Size   %   Cumulative  %   ";
+
+/// Python's `'%5.1f' % v` (round half to even on the binary value, like `%.0f`).
+fn pct1(part: u64, whole: u64) -> String {
+    let v = if whole == 0 { 0.0 } else { part as f64 * 100.0 / whole as f64 };
+    format!("{v:5.1}")
+}
+
+/// heapy's byid table: `kind` is the set's kind name (`mixed` or a kind label) and
+/// `header` the last column's header (`Brief`, `Address`, ...).
+pub fn render_id(p: &Partition, kind: &str, header: &str, all: bool) -> String {
+    let mut lines = vec![id_title(p.count, kind, p.size)];
     if p.rows.is_empty() {
         return lines.remove(0);
     }
-    let indent = " ".repeat(STAT_HEADER.len());
-    lines.extend(wrap(&format!("{STAT_HEADER}{}", p.relation.header()), LINE_LENGTH, "", &indent));
+    let indent = " ".repeat(ID_STAT_HEADER.len());
+    lines.extend(wrap(&format!("{ID_STAT_HEADER}{header}"), LINE_LENGTH, "", &indent));
+    push_rows(&mut lines, p, all, |i, row, cumulative| {
+        format!("{:6} {:8} {} {:9} {} ", i, row.size, pct1(row.size, p.size), cumulative, pct1(cumulative, p.size))
+    });
+    lines.join("\n")
+}
+
+/// Appends the (paged) rows: the stat columns from `stats`, then the wrapped label.
+fn push_rows(lines: &mut Vec<String>, p: &Partition, all: bool, stats: impl Fn(usize, &crate::Row, u64) -> String) {
     let shown = if all || p.rows.len() <= MAX_MORE_LINES + 1 { p.rows.len() } else { MAX_MORE_LINES };
-    for (i, (row, st)) in p.rows.iter().zip(row_stats(p)).take(shown).enumerate() {
-        let fr = format!(
-            "{:6} {:6} {:3} {:8} {:3} {:9} {:3} ",
-            i, row.count, st.count_pct, row.size, st.size_pct, st.cumulative, st.cumulative_pct
-        );
+    let mut cumulative = 0;
+    for (i, row) in p.rows.iter().take(shown).enumerate() {
+        cumulative += row.size;
+        let fr = stats(i, row, cumulative);
         let pad = " ".repeat(fr.len());
         let mut parts = row.label.split('\n');
         lines.extend(wrap(&format!("{fr}{}", parts.next().unwrap_or("")), LINE_LENGTH, "", &pad));
@@ -66,7 +94,36 @@ pub fn render(p: &Partition, all: bool) -> String {
     if shown < p.rows.len() {
         lines.push(format!("<{} more rows. Type e.g. '_.more' to view.>", p.rows.len() - shown));
     }
+}
+
+/// The text heapy prints for `str(partition)`; with `all`, every row (heapy's `.all`).
+/// A byid partition needs [`render_id`] (its title and header depend on the set).
+pub fn render(p: &Partition, all: bool) -> String {
+    let mut lines = vec![title(p.count, p.size)];
+    if p.rows.is_empty() {
+        return lines.remove(0);
+    }
+    let indent = " ".repeat(STAT_HEADER.len());
+    lines.extend(wrap(&format!("{STAT_HEADER}{}", p.relation.header()), LINE_LENGTH, "", &indent));
+    let stats = row_stats_upto(p, if all { p.rows.len() } else { MAX_MORE_LINES + 1 });
+    push_rows(&mut lines, p, all, |i, row, _| {
+        let st = stats[i];
+        format!(
+            "{:6} {:6} {:3} {:8} {:3} {:9} {:3} ",
+            i, row.count, st.count_pct, row.size, st.size_pct, st.cumulative, st.cumulative_pct
+        )
+    });
     lines.join("\n")
+}
+
+/// heapy's text for a partition of `set`, in the format its relation uses.
+pub fn render_table(heap: &crate::Heap, set: &crate::ObjSet, p: &Partition, all: bool) -> String {
+    if p.relation == crate::Relation::Id {
+        let kind = crate::brief::id_kind_name(heap, set);
+        render_id(p, &kind, &crate::brief::id_header(heap, set), all)
+    } else {
+        render(p, all)
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,16 @@ pub struct Snapshot {
     pub types: Vec<TypeEntry>,
     /// `__name__` of module objects, sorted by object.
     pub module_names: Vec<(ObjId, StrId)>,
+    /// Value previews (`prev`), sorted by object.
+    pub previews: Vec<(ObjId, StrId)>,
+    /// Allocation sites `file:line` (`prod`), sorted by object.
+    pub producers: Vec<(ObjId, StrId)>,
+    /// heapy's `heapu`: GC-tracked objects the root does not reach (`unrc`), sorted.
+    pub unreachable: Vec<u32>,
+}
+
+fn lookup(pairs: &[(ObjId, StrId)], o: ObjId) -> Option<StrId> {
+    pairs.binary_search_by_key(&o, |&(m, _)| m).ok().map(|i| pairs[i].1)
 }
 
 impl Snapshot {
@@ -137,6 +147,16 @@ impl Snapshot {
 
     /// The `__name__` of a module object.
     pub fn module_name(&self, o: ObjId) -> Option<&str> {
-        self.module_names.binary_search_by_key(&o, |&(m, _)| m).ok().map(|i| self.strings.get(self.module_names[i].1))
+        lookup(&self.module_names, o).map(|s| self.strings.get(s))
+    }
+
+    /// The value preview the agent recorded for an object (see `docs/format.md`, `prev`).
+    pub fn preview(&self, o: ObjId) -> Option<&str> {
+        lookup(&self.previews, o).map(|s| self.strings.get(s))
+    }
+
+    /// The allocation site (`file:line`) tracemalloc recorded for an object.
+    pub fn producer(&self, o: ObjId) -> Option<&str> {
+        lookup(&self.producers, o).map(|s| self.strings.get(s))
     }
 }

@@ -34,7 +34,8 @@ fn testdata(name: &str) -> PathBuf {
 
 fn load(name: &str) -> (Heap, Guppy) {
     let heap = Heap::new(read_snapshot_file(&testdata(&format!("{name}.hls"))).expect("testdata snapshot loads"));
-    let guppy: Guppy = serde_json::from_slice(&std::fs::read(testdata(&format!("{name}.guppy.json"))).unwrap()).unwrap();
+    let guppy: Guppy =
+        serde_json::from_slice(&std::fs::read(testdata(&format!("{name}.guppy.json"))).unwrap()).unwrap();
     (heap, guppy)
 }
 
@@ -57,7 +58,10 @@ fn small_heap_agrees_with_guppy() {
         // Rows matched by label must cover nearly all of guppy's bytes.
         let matched: u64 = theirs.iter().filter(|r| ours.contains_key(r.label.as_str())).map(|r| r.size).sum();
         let total: u64 = theirs.iter().map(|r| r.size).sum();
-        assert!(matched as f64 >= 0.98 * total as f64, "{key}: rows matching guppy's labels hold {matched} of {total} bytes");
+        assert!(
+            matched as f64 >= 0.98 * total as f64,
+            "{key}: rows matching guppy's labels hold {matched} of {total} bytes"
+        );
         for r in theirs {
             let user_made = r.label.contains("__main__.");
             if let Some(&(count, size)) = ours.get(r.label.as_str()) {

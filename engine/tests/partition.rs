@@ -69,9 +69,10 @@ fn queries_select_rows_by_index_and_label() {
     let by_label = h.select(&Query::parse("heap.byclodo[\"dict of m.A\"]").unwrap()).unwrap();
     assert_eq!(by_index.set, by_label.set);
     assert_eq!(by_index.set.len(), 2);
-    assert_eq!(by_index.crumbs[0].label, "dict of m.A");
+    assert_eq!(by_index.crumbs[0].label, "heap");
+    assert_eq!(by_index.crumbs[1].label, "dict of m.A");
     let last = h.select(&Query::parse("heap.byclodo[-1]").unwrap()).unwrap();
-    assert_eq!(last.crumbs[0].label, "module");
+    assert_eq!(last.crumbs[1].label, "module");
 }
 
 #[test]
@@ -104,4 +105,85 @@ fn text_matches_heapy_layout() {
     assert_eq!(lines[1], " Index  Count   %     Size   % Cumulative  % Kind (class / dict of class)");
     assert_eq!(lines[2], "     0      2  17      704  41       704  41 dict (no owner)");
     assert_eq!(lines.len(), 9);
+}
+
+fn labels(h: &Heap, q: &str, rel: Relation) -> Vec<(String, u64)> {
+    let set = h.select(&Query::parse(q).unwrap()).unwrap().set;
+    partition(h, &set, rel).rows.into_iter().map(|r| (r.label, r.count)).collect()
+}
+
+#[test]
+fn rcs_names_the_kinds_of_referrers() {
+    let h = heap();
+    // the strs: two are held by a dict of m.A and the list, one by the list only
+    let rows = labels(&h, "heap.bytype[\"str\"]", Relation::Rcs);
+    assert_eq!(rows, vec![("dict of m.A, list".to_owned(), 2), ("list".to_owned(), 1)]);
+    // sys.modules-like dict 1 is held by the root only
+    let rows = labels(&h, "heap.bysize[\"      640\"]", Relation::Rcs);
+    assert_eq!(rows, vec![("guppy.heapy.heapyc.RootStateType".to_owned(), 1)]);
+}
+
+#[test]
+fn via_names_the_edges_in_python_repr() {
+    let h = heap();
+    let rows = labels(&h, "heap.byclodo[\"dict of m.A\"]", Relation::Via);
+    assert_eq!(rows, vec![("'.__dict__'".to_owned(), 2)]);
+    let rows = labels(&h, "heap.bytype[\"str\"]", Relation::Via);
+    // rows by size: the strs are 52, 51 and 50 bytes
+    assert_eq!(
+        rows,
+        vec![("'[2]'".to_owned(), 1), ("\"['x']\", '[1]'".to_owned(), 1), ("\"['x']\", '[0]'".to_owned(), 1)]
+    );
+}
+
+#[test]
+fn referrers_referents_and_set_operators() {
+    let h = heap();
+    let sel = |q: &str| h.select(&Query::parse(q).unwrap()).unwrap().set;
+    let strs = sel("heap.bytype[\"str\"]");
+    // referrers of the strs: the list and the two dicts of m.A
+    assert_eq!(sel("heap.bytype[\"str\"].referrers").as_slice(), &[5, 7, 8]);
+    assert_eq!(sel("heap.bytype[\"list\"].referents"), strs);
+    assert_eq!(sel("heap.bytype[\"list\"].referents - heap.bysize[\"       50\"]").as_slice(), &[10, 11]);
+    assert_eq!(sel("heap.bytype[\"str\"] & heap.bytype[\"list\"]").len(), 0);
+    assert_eq!(sel("heap.bytype[\"str\"] | heap.bytype[\"list\"]").as_slice(), &[8, 9, 10, 11]);
+    assert_eq!(sel("(heap.bytype[\"str\"] ^ heap.bysize[\"       50\"]).bytype[0]").as_slice(), &[10, 11]);
+    // - binds tighter than |, as in Python
+    assert_eq!(sel("heap.bytype[\"list\"] | heap.bytype[\"str\"] - heap.bytype[\"str\"]").as_slice(), &[8]);
+    assert_eq!(sel("heap - heap").len(), 0);
+}
+
+#[test]
+fn unity_idset_and_prod_without_tracing() {
+    let h = heap();
+    assert_eq!(labels(&h, "heap", Relation::Unity), vec![("<Anything>".to_owned(), 12)]);
+    assert_eq!(labels(&h, "heap", Relation::Prod), vec![("unknown".to_owned(), 12)]);
+    let ids = labels(&h, "heap.bytype[\"list\"]", Relation::Idset);
+    assert_eq!(ids, vec![("<1 list: 0x8000*3>".to_owned(), 1)]);
+}
+
+#[test]
+fn expression_queries_print_back_and_errors_point_at_the_problem() {
+    for q in [
+        "heap.byclodo[\"dict of m.A\"].referrers.byvia",
+        "(heap.bytype[0] | heap.bytype[1]).bysize[0]",
+        "heap - heap.bytype[0] & heap.byclodo[1]",
+        "(heap - heap.bytype[0]).byrcs",
+        "heapu.bytype",
+    ] {
+        let parsed = Query::parse(q).unwrap();
+        assert_eq!(Query::parse(&parsed.to_string()).unwrap(), parsed, "{q}");
+    }
+    assert_eq!(
+        Query::parse("heap.byclodo[0].referrers.bytype").unwrap().to_string(),
+        "heap.byclodo[0].referrers.bytype"
+    );
+    let e = Query::parse("heap.byclodo & heap").unwrap_err();
+    assert_eq!(e.position, 13);
+    let e = Query::parse("(heap | heap").unwrap_err();
+    assert_eq!((e.position, e.message.as_str()), (12, "expected `)`"));
+    let e = Query::parse("heap.referers").unwrap_err();
+    assert_eq!(e.position, 5);
+    assert!(e.message.contains("unknown operation `.referers`"));
+    assert_eq!(Query::parse("heap & hoop").unwrap_err().position, 7);
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use heaplens_engine::partition::partition;
-use heaplens_engine::render::render;
+use heaplens_engine::render::render_table;
 use heaplens_wire::{PartitionView, RelationList, SnapshotInfo, SnapshotList};
 use http_body_util::BodyExt;
 use serde::Deserialize;
@@ -112,7 +112,7 @@ async fn get_table(
     let all = p.all.unwrap_or(false);
     let text = tokio::task::spawn_blocking(move || -> Result<String, ApiError> {
         let set = snap.heap.select(&query)?.set;
-        Ok(render(&partition(&snap.heap, &set, relation), all))
+        Ok(render_table(&snap.heap, &set, &partition(&snap.heap, &set, relation), all))
     })
     .await
     .map_err(|e| ApiError::internal(format!("table task failed: {e}")))??;

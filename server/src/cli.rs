@@ -3,7 +3,7 @@
 use crate::views::{partition_view, resolve_relation};
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::partition::partition;
-use heaplens_engine::render::render;
+use heaplens_engine::render::render_table;
 use heaplens_engine::{Heap, Query};
 use std::path::Path;
 
@@ -20,7 +20,7 @@ pub fn table(path: &Path, query: &str, by: Option<&str>, all: bool, json: bool) 
         return serde_json::to_string_pretty(&view).map_err(|e| e.to_string());
     }
     let set = heap.select(&q).map_err(|e| query_error(query, &e))?.set;
-    Ok(render(&partition(&heap, &set, relation), all))
+    Ok(render_table(&heap, &set, &partition(&heap, &set, relation), all))
 }
 
 /// A query error with a caret under the offending position.

@@ -1,5 +1,7 @@
 //! `heaplens`: serve snapshots to the browser app, or print heapy's tables in a terminal.
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use heaplens_server::api::{router, AppState};
 use heaplens_server::store::Store;
@@ -53,6 +55,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time load, index, every relation's whole-heap partition and a query (benchmarks).
+    Bench {
+        snapshot: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The drill-down query to time (default `heap.byclodo[0].byrcs[0].bytype`).
+        #[arg(long)]
+        query: Option<String>,
+        /// Time each partition this many times and report the best and the median.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+    },
+    /// Write a synthetic snapshot of N objects (realistic mix of kinds, degrees, edge names).
+    Synth {
+        objects: u64,
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -70,6 +92,30 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Bench { snapshot, json, query, repeat } => match bench::bench(&snapshot, query.as_deref(), repeat) {
+            Ok(report) => {
+                if json {
+                    println!("{report}");
+                } else {
+                    println!("{}", bench::bench_text(&report));
+                }
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("heaplens: {msg}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Synth { objects, out, seed } => match bench::synth(objects, &out, seed) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("heaplens: {msg}");
+                ExitCode::from(2)
+            }
+        },
         Command::Serve { snapshots, addr, static_dir, data, max_upload, exit_after } => {
             tracing_subscriber::fmt()
                 .with_env_filter(

@@ -1,8 +1,9 @@
 //! Engine results → wire types (the JSON the app and `table --json` see).
 
+use heaplens_engine::brief::{id_header, id_kind_name};
 use heaplens_engine::partition::partition;
 use heaplens_engine::query::Selector;
-use heaplens_engine::render::{row_stats, title};
+use heaplens_engine::render::{id_title, row_stats_upto, title};
 use heaplens_engine::{Heap, Query, QueryError, Relation};
 use heaplens_wire::{Breadcrumb, PartitionRow, PartitionView, RelationInfo, RelationList, SnapshotInfo};
 
@@ -61,9 +62,9 @@ pub fn partition_view(
 ) -> Result<PartitionView, QueryError> {
     let selection = heap.select(query)?;
     let p = partition(heap, &selection.set, relation);
-    let base = query.prefix(query.steps.len());
-    let stats = row_stats(&p);
+    let base = query.set_query();
     let end = limit.map_or(p.rows.len(), |l| offset.saturating_add(l).min(p.rows.len()));
+    let stats = row_stats_upto(&p, end);
     let rows = (offset.min(end)..end)
         .map(|i| {
             let (r, st) = (&p.rows[i], stats[i]);
@@ -80,18 +81,27 @@ pub fn partition_view(
             }
         })
         .collect();
-    let mut breadcrumbs = vec![Breadcrumb { query: "heap".to_owned(), label: "heap".to_owned(), relation: None }];
-    breadcrumbs.extend(selection.crumbs.iter().map(|c| Breadcrumb {
-        query: c.query.to_string(),
-        label: c.label.clone(),
-        relation: Some(c.relation.name().to_owned()),
-    }));
+    let breadcrumbs = selection
+        .crumbs
+        .iter()
+        .map(|c| Breadcrumb {
+            query: c.query.to_string(),
+            label: c.label.clone(),
+            relation: c.relation.map(|r| r.name().to_owned()),
+        })
+        .collect();
     Ok(PartitionView {
         snapshot: snapshot.to_owned(),
         query: base.to_string(),
         relation: relation.name().to_owned(),
-        title: title(p.count, p.size),
-        header: relation.header().to_owned(),
+        title: match relation {
+            Relation::Id => id_title(p.count, &id_kind_name(heap, &selection.set), p.size),
+            _ => title(p.count, p.size),
+        },
+        header: match relation {
+            Relation::Id => id_header(heap, &selection.set),
+            _ => relation.header().to_owned(),
+        },
         count: p.count,
         size: p.size,
         total_rows: p.rows.len() as u64,

@@ -161,3 +161,24 @@ async fn app_paths_fall_back_to_index_html() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json["error"]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn expression_queries_and_every_relation_answer() {
+    let app = router(state(1 << 20), None);
+    let q = "heap.bytype%5B%22str%22%5D.referrers";
+    let (status, json) = get(&app, &format!("/api/snapshots/small/partition?q={q}&by=rcs")).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["query"], "heap.bytype[\"str\"].referrers");
+    let crumbs: Vec<&str> =
+        json["breadcrumbs"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+    assert_eq!(crumbs, vec!["heap", "str", ".referrers"]);
+    assert_eq!(json["rows"][0]["query"], "heap.bytype[\"str\"].referrers.byrcs[0]");
+    let (_, rels) = get(&app, "/api/relations").await;
+    for r in rels["relations"].as_array().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        let (status, json) = get(&app, &format!("/api/snapshots/small/partition?by={name}")).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {json}");
+        assert_eq!(json["count"], 12, "{name}");
+        assert_eq!(json["header"], r["header"], "{name}");
+    }
+}

@@ -31,8 +31,13 @@ pub mod tag {
     pub const TYPC: [u8; 4] = *b"TYPC";
     pub const MODN: [u8; 4] = *b"MODN";
     pub const ENDS: [u8; 4] = *b"ENDS";
+    /// Value previews (ancillary).
+    pub const PREV: [u8; 4] = *b"prev";
+    /// Allocation sites from tracemalloc (ancillary).
+    pub const PROD: [u8; 4] = *b"prod";
+    /// GC-tracked objects the root does not reach, heapy's `heapu` (ancillary).
+    pub const UNRC: [u8; 4] = *b"unrc";
 }
-
 
 const NAME_TAG_SHIFT: u32 = 29;
 const NAME_PAYLOAD: u32 = (1 << NAME_TAG_SHIFT) - 1;

@@ -52,6 +52,10 @@ fn tag_text(tag: [u8; 4]) -> String {
     tag.iter().map(|&c| if c.is_ascii_graphic() || c == b' ' { c as char } else { '?' }).collect()
 }
 
+fn extend_u32_le(dst: &mut Vec<u32>, src: &[u8]) {
+    dst.extend(src.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())));
+}
+
 /// One packed column of a chunk (docs/format.md, "Columns"): value i is
 /// `base + data[i]`, each of `width` bytes.
 struct Column<'a> {
@@ -178,12 +182,18 @@ impl Reader<'_> {
         let mut cols = Vec::with_capacity(n);
         for c in 0..n {
             if p.len() - k < 9 {
-                return Err(corrupt(at + k as u64, format!("{} chunk ends inside the header of column {c}", tag_text(tag))));
+                return Err(corrupt(
+                    at + k as u64,
+                    format!("{} chunk ends inside the header of column {c}", tag_text(tag)),
+                ));
             }
             let base = u64_at(p, k);
             let width = p[k + 8] as usize;
             if !matches!(width, 1 | 2 | 4 | 8) {
-                return Err(corrupt(at + k as u64 + 8, format!("{} column {c} has width {width} (1, 2, 4 or 8)", tag_text(tag))));
+                return Err(corrupt(
+                    at + k as u64 + 8,
+                    format!("{} column {c} has width {width} (1, 2, 4 or 8)", tag_text(tag)),
+                ));
             }
             k += 9;
             let need = m as u64 * width as u64;
@@ -197,7 +207,10 @@ impl Reader<'_> {
             k += need as usize;
         }
         if k != p.len() {
-            return Err(corrupt(at + k as u64, format!("{} chunk has {} bytes after its columns", tag_text(tag), p.len() - k)));
+            return Err(corrupt(
+                at + k as u64,
+                format!("{} chunk has {} bytes after its columns", tag_text(tag), p.len() - k),
+            ));
         }
         Ok(cols)
     }
@@ -274,11 +287,20 @@ impl Reader<'_> {
                         .push(TypeEntry { object: (object != NONE).then_some(ObjId(object)), label: StrId(label) });
                 }
             }
-            tag::MODN => {
+            tag::MODN | tag::PREV | tag::PROD => {
                 let m = self.chunk(tag, at, p, 8)?;
+                let dst = match tag {
+                    tag::MODN => &mut self.snap.module_names,
+                    tag::PREV => &mut self.snap.previews,
+                    _ => &mut self.snap.producers,
+                };
                 for k in 0..m {
-                    self.snap.module_names.push((ObjId(u32_at(p, 4 + 8 * k)), StrId(u32_at(p, 8 + 8 * k))));
+                    dst.push((ObjId(u32_at(p, 4 + 8 * k)), StrId(u32_at(p, 8 + 8 * k))));
                 }
+            }
+            tag::UNRC => {
+                let m = self.chunk(tag, at, p, 4)?;
+                extend_u32_le(&mut self.snap.unreachable, &p[4..4 + 4 * m]);
             }
             tag::META => {
                 if self.meta_seen {
@@ -394,12 +416,21 @@ impl Reader<'_> {
                 Some(_) => {}
             }
         }
-        for &(o, name) in &s.module_names {
-            if o.idx() >= n || name.idx() >= ns {
-                return Err(invalid(format!("module name entry ({}, {}) is out of range", o.0, name.0)));
+        for (what, pairs) in
+            [("module name", &mut s.module_names), ("preview", &mut s.previews), ("producer", &mut s.producers)]
+        {
+            for &(o, text) in pairs.iter() {
+                if o.idx() >= n || text.idx() >= ns {
+                    return Err(invalid(format!("{what} entry ({}, {}) is out of range", o.0, text.0)));
+                }
             }
+            pairs.sort_unstable_by_key(|&(o, _)| o);
         }
-        s.module_names.sort_unstable_by_key(|&(o, _)| o);
+        if let Some(&o) = s.unreachable.iter().find(|&&o| o as usize >= n || o == 0) {
+            return Err(invalid(format!("unreachable entry {o} is not an object")));
+        }
+        s.unreachable.sort_unstable();
+        s.unreachable.dedup();
         Ok(self.snap)
     }
 }

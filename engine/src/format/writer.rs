@@ -22,6 +22,9 @@ pub struct SnapshotWriter<W: Write> {
     strs_pending: u32,
     types: Vec<(u32, u32)>,
     modn: Vec<(u32, u32)>,
+    prev: Vec<(u32, u32)>,
+    prod: Vec<(u32, u32)>,
+    unrc: Vec<u32>,
     interned: HashMap<String, StrId>,
     n_objects: u64,
     n_edges: u64,
@@ -40,6 +43,9 @@ impl<W: Write> SnapshotWriter<W> {
             strs_pending: 0,
             types: Vec::new(),
             modn: Vec::new(),
+            prev: Vec::new(),
+            prod: Vec::new(),
+            unrc: Vec::new(),
             interned: HashMap::new(),
             n_objects: 0,
             n_edges: 0,
@@ -104,6 +110,25 @@ impl<W: Write> SnapshotWriter<W> {
         let name = self.string(name)?;
         self.modn.push((object.0, name.0));
         Ok(())
+    }
+
+    /// Records an object's value preview (`prev`, see `capture/heaplens/_preview.py`).
+    pub fn preview(&mut self, object: ObjId, text: &str) -> io::Result<()> {
+        let text = self.string(text)?;
+        self.prev.push((object.0, text.0));
+        Ok(())
+    }
+
+    /// Records an object's allocation site `file:line` (`prod`).
+    pub fn producer(&mut self, object: ObjId, site: &str) -> io::Result<()> {
+        let site = self.string(site)?;
+        self.prod.push((object.0, site.0));
+        Ok(())
+    }
+
+    /// Lists an object as unreachable from the root (`unrc`, heapy's `heapu`).
+    pub fn unreachable(&mut self, object: ObjId) {
+        self.unrc.push(object.0);
     }
 
     /// Appends the next object (its number is returned) with its outgoing edges.
@@ -200,6 +225,19 @@ impl<W: Write> SnapshotWriter<W> {
         self.flush_pairs(tag::TYPC, types)?;
         let modn = std::mem::take(&mut self.modn);
         self.flush_pairs(tag::MODN, modn)?;
+        let prev = std::mem::take(&mut self.prev);
+        self.flush_pairs(tag::PREV, prev)?;
+        let prod = std::mem::take(&mut self.prod);
+        self.flush_pairs(tag::PROD, prod)?;
+        let unrc = std::mem::take(&mut self.unrc);
+        if !unrc.is_empty() {
+            let mut p = Vec::with_capacity(4 + 4 * unrc.len());
+            p.extend_from_slice(&(unrc.len() as u32).to_le_bytes());
+            for o in unrc {
+                p.extend_from_slice(&o.to_le_bytes());
+            }
+            self.section(tag::UNRC, &p)?;
+        }
         let meta = serde_json::to_vec(meta).map_err(io::Error::other)?;
         self.section(tag::META, &meta)?;
         let crc = self.crc.clone().finalize();
