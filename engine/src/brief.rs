@@ -132,10 +132,11 @@ pub fn id_kind_name(heap: &Heap, set: &ObjSet) -> String {
     }
 }
 
-/// What one `byid` row shows: the brief for a mixed set, else the render alone
+/// What one `byid` row shows: the brief when the set is mixed, else the render alone
 /// (a `dict of function` set shows `Owner Name` rows `__main__.f`, unshortened).
-pub fn id_row_text(heap: &Heap, set: &ObjSet, o: ObjId) -> String {
-    if single_kind_member(heap, set).is_some() {
+/// `single_kind` is [`single_kind`]`(heap, set).is_some()`, decided once per table.
+pub fn id_row_text(heap: &Heap, single_kind: bool, o: ObjId) -> String {
+    if single_kind {
         render(heap, o)
     } else {
         brief(heap, o)
@@ -296,10 +297,10 @@ mod tests {
         assert_eq!(hd(&[10]), "File:Line:Name");
         assert_eq!(hd(&[11]), "Name");
         assert_eq!(kn(&[]), "mixed");
-        assert_eq!(id_row_text(&h, &set(&[3]), ObjId(3)), "m");
-        assert_eq!(id_row_text(&h, &set(&[3, 4]), ObjId(3)), "dict of module: m");
-        assert_eq!(id_row_text(&h, &set(&[13]), ObjId(13)), "m.f");
-        assert_eq!(id_row_text(&h, &set(&[13, 4]), ObjId(13)), "dict of function: ..f");
+        assert_eq!(id_row_text(&h, true, ObjId(3)), "m");
+        assert_eq!(id_row_text(&h, false, ObjId(3)), "dict of module: m");
+        assert_eq!(id_row_text(&h, true, ObjId(13)), "m.f");
+        assert_eq!(id_row_text(&h, false, ObjId(13)), "dict of function: ..f");
     }
 
     #[test]

@@ -266,8 +266,9 @@ pub fn partition(heap: &Heap, set: &ObjSet, rel: Relation) -> Partition {
     if rel == Relation::Id {
         // heapy's byid: the brief for mixed sets, the detail alone when all share a kind,
         // rows of equal size ordered by heapy's value key (kind, then value or address)
+        let single = crate::brief::single_kind(heap, set).is_some();
         for r in &mut rows {
-            r.label = crate::brief::id_row_text(heap, set, ObjId(r.key as u32));
+            r.label = crate::brief::id_row_text(heap, single, ObjId(r.key as u32));
         }
         let mut keyed: Vec<_> =
             rows.into_iter().map(|r| (crate::brief::id_sort_key(heap, ObjId(r.key as u32)), r)).collect();

@@ -12,12 +12,8 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-/// heapy's relations, by the names queries use; those missing from `Relation::ALL` are reported.
-const HEAPY_RELATIONS: [&str; 10] = ["clodo", "type", "rcs", "via", "size", "module", "id", "idset", "unity", "prod"];
-
-/// The drill-down chain timed by default, and the one used while `rcs` does not exist yet.
+/// The drill-down chain timed by default.
 const CHAIN: &str = "heap.byclodo[0].byrcs[0].bytype";
-const CHAIN_WITHOUT_RCS: &str = "heap.byclodo[0].bytype[0].bysize";
 
 /// A value from /proc/self/status in bytes (`VmRSS`, `VmHWM`), 0 where unavailable.
 fn proc_status_bytes(field: &str) -> u64 {
@@ -76,10 +72,7 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
             "text_bytes": text.len(),
         }));
     }
-    let present: Vec<&str> = Relation::ALL.iter().map(|r| r.name()).collect();
-    let missing: Vec<&str> = HEAPY_RELATIONS.iter().copied().filter(|n| !present.contains(n)).collect();
-
-    let text = query.unwrap_or(if Relation::parse("rcs").is_some() { CHAIN } else { CHAIN_WITHOUT_RCS });
+    let text = query.unwrap_or(CHAIN);
     let (parse_s, q) = timed(|| Query::parse(text));
     let q = q.map_err(|e| format!("bad query {text:?}: {e}"))?;
     let (select_s, sel) = timed(|| heap.select(&q));
@@ -103,8 +96,6 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
         "peak_rss_after_index_bytes": peak_after_index,
         "rss_bytes_per_object": peak_after_index as f64 / objects.max(1) as f64,
         "relations": relations,
-        "relations_present": present,
-        "relations_missing": missing,
         "query": {
             "text": text,
             "parse_s": parse_s,
@@ -157,10 +148,6 @@ pub fn bench_text(r: &Value) -> String {
             rel["rows"],
             g("text_s") * 1e3
         );
-    }
-    let missing = r["relations_missing"].as_array().map_or(0, |m| m.len());
-    if missing > 0 {
-        out += &format!("  relations not in the engine yet: {}\n", r["relations_missing"]);
     }
     let q = &r["query"];
     let g = |k: &str| q[k].as_f64().unwrap_or(f64::NAN) * 1e3;

@@ -77,15 +77,26 @@ enum Command {
     },
 }
 
+/// Prints a command's output; a closed pipe (`heaplens table x.hls | head`) is not an error.
+fn print_out(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("heaplens: cannot write the output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Table { snapshot, by, query, all, json } => {
             match heaplens_server::cli::table(&snapshot, &query, by.as_deref(), all, json) {
-                Ok(text) => {
-                    println!("{text}");
-                    ExitCode::SUCCESS
-                }
+                Ok(text) => print_out(&text),
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");
                     ExitCode::from(2)
@@ -93,24 +104,15 @@ fn main() -> ExitCode {
             }
         }
         Command::Bench { snapshot, json, query, repeat } => match bench::bench(&snapshot, query.as_deref(), repeat) {
-            Ok(report) => {
-                if json {
-                    println!("{report}");
-                } else {
-                    println!("{}", bench::bench_text(&report));
-                }
-                ExitCode::SUCCESS
-            }
+            Ok(report) if json => print_out(&report.to_string()),
+            Ok(report) => print_out(&bench::bench_text(&report)),
             Err(msg) => {
                 eprintln!("heaplens: {msg}");
                 ExitCode::from(2)
             }
         },
         Command::Synth { objects, out, seed } => match bench::synth(objects, &out, seed) {
-            Ok(line) => {
-                println!("{line}");
-                ExitCode::SUCCESS
-            }
+            Ok(line) => print_out(&line),
             Err(msg) => {
                 eprintln!("heaplens: {msg}");
                 ExitCode::from(2)

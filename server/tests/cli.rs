@@ -57,3 +57,20 @@ fn bad_files_and_queries_are_clear_errors() {
     assert!(err.contains("unknown relation `bywhat`"), "{err}");
     assert!(err.contains("\n  heap.byclodo[1].bywhat\n                  ^"), "{err}");
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    // `heaplens table x.hls --all | head`: the reader goes away before the output ends
+    let small = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/small.hls");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heaplens"))
+        .args(["table", small.to_str().unwrap(), "--by", "via", "--all"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+}
