@@ -161,6 +161,8 @@ cmd_test() {
     check_invariants
     log "Rust tests"
     CI=true suite cargo test --locked --workspace --exclude heaplens-app
+    log "app unit tests (URL state, exports; on the host)"
+    CI=true suite cargo test --locked -p heaplens-app
     build_server
     log "Python tests (agent, and fidelity against guppy3)"
     HEAPLENS_BIN="$ROOT/target/release/heaplens" suite "$VENV/bin/python" -m pytest -q capture/tests

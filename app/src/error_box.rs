@@ -10,6 +10,7 @@ fn headline(code: &str) -> &'static str {
         "bad_query" => "Invalid query",
         "bad_request" => "Bad request",
         "bad_snapshot" => "Unreadable snapshot",
+        "too_large" => "Snapshot too large",
         "network" => "Server unreachable",
         "internal" => "Server error",
         _ => "Error",
@@ -18,9 +19,14 @@ fn headline(code: &str) -> &'static str {
 
 /// An error from the server (or the network), shown as text only.
 ///
-/// For query errors with a position, `query` is shown with a caret under that byte.
+/// For query errors with a position, `query` is shown with a caret under that byte;
+/// `no_home` leaves out the link to the start page (for errors shown on it).
 #[component]
-pub fn ErrorBox(error: ApiError, #[prop(optional, into)] query: Option<String>) -> impl IntoView {
+pub fn ErrorBox(
+    error: ApiError,
+    #[prop(optional, into)] query: Option<String>,
+    #[prop(optional)] no_home: bool,
+) -> impl IntoView {
     let caret = match (error.position, query) {
         (Some(pos), Some(q)) => {
             let pos = (pos as usize).min(q.len());
@@ -39,7 +45,7 @@ pub fn ErrorBox(error: ApiError, #[prop(optional, into)] query: Option<String>) 
             </div>
             <div class="error-message" data-test="error-message">{error.message}</div>
             {caret}
-            <a class="error-home" href="/" data-test="error-home">"← All snapshots"</a>
+            {(!no_home).then(|| view! { <a class="error-home" href="/" data-test="error-home">"← All snapshots"</a> })}
         </div>
     }
 }

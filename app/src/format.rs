@@ -13,6 +13,15 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `1234567` → `1,234,567 bytes` (`1 byte`).
+pub fn exact_bytes(n: u64) -> String {
+    if n == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{} bytes", grouped(n))
+    }
+}
+
 /// Bytes in a short human unit: `960 B`, `12.3 KiB`, `4.1 MiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
@@ -69,5 +78,7 @@ mod tests {
         assert_eq!(bytes(960), "960 B");
         assert_eq!(bytes(2048), "2.0 KiB");
         assert_eq!(bytes(300 * 1024 * 1024), "300 MiB");
+        assert_eq!(exact_bytes(10471572), "10,471,572 bytes");
+        assert_eq!(exact_bytes(1), "1 byte");
     }
 }

@@ -2,13 +2,34 @@
 
 mod api;
 mod breadcrumbs;
+mod canvas;
+mod clipboard;
+mod copy_link;
+mod d3;
 mod error_box;
+mod export;
+mod export_buttons;
+mod filter_box;
 mod format;
+mod graph_view;
+mod help_panel;
+mod inspect_link;
+mod inspector_view;
+mod js_future;
+mod partition_data;
 mod partition_page;
 mod partition_table;
+mod perf;
 mod relation_picker;
 mod route_state;
 mod snapshot_list;
+mod table_view;
+mod treemap_view;
+mod upload_zone;
+mod urlcode;
+mod view_tabs;
+mod views;
+mod viz_status;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -20,6 +41,8 @@ use crate::snapshot_list::SnapshotList;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // browser performance marks for row clicks (read by e2e/tests/perf.spec.ts and devtools)
+    perf::install();
     leptos::mount::mount_to_body(App);
 }
 

@@ -30,7 +30,7 @@ pub fn RelationPicker(route: Memo<PartitionRoute>, relations: Signal<Option<Vec<
                 let text = if r.header.is_empty() {
                     format!(".by{}", r.name)
                 } else {
-                    format!("{} — .by{}", r.header, r.name)
+                    format!(".by{} — {}", r.name, r.header)
                 };
                 view! {
                     <option value=r.name title=r.doc selected=selected prop:selected=selected>{text}</option>

@@ -1,67 +1,316 @@
-//! The URL is the state: which snapshot, which set (query) and which relation are shown.
+//! The URL is the state: everything that defines what the partition page shows.
 //!
-//! `/s/:id?q=QUERY&by=RELATION` ↔ [`PartitionRoute`]. Views read the route through
-//! [`use_partition_route`] and change it only by navigating to [`PartitionRoute::href`],
-//! so reload, pasted URLs and back/forward all show the same view.
+//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&sel=ADDR][&expand=QUERY]*[&filter=TEXT]`
+//! ↔ [`PartitionRoute`]. Views read the route through [`use_partition_route`] and change it
+//! only by navigating to [`PartitionRoute::href`], so reload, pasted links, "copy link" and
+//! back/forward all show the same view.
+//!
+//! | parameter | meaning | when absent |
+//! |---|---|---|
+//! | `v` | version of this URL scheme ([`URL_VERSION`]) | version 1 (links older than `v`) |
+//! | `q` | the set: a query path, e.g. `heap.byclodo[2].referrers` | `heap` |
+//! | `by` | the relation the set is partitioned by (`clodo`, `type`, `via`, ...) | `clodo` |
+//! | `view` | `table`, `treemap`, `graph` or `inspector` ([`ViewKind`]) | `table` |
+//! | `then` | the treemap's second relation: each row split again by it | one level |
+//! | `sel` | the selected object's address, `0x` + hex digits (inspector) | nothing selected |
+//! | `expand` | repeated: queries of expanded graph nodes, in expansion order | none expanded |
+//! | `filter` | the table's label filter (case-insensitive substring) | no filter |
+//!
+//! [`PartitionRoute::href`] always writes `v`, `q`, `by` and `view`, and the others only
+//! when they are set (`then` came later within version 1: a link without it means what it
+//! always meant). Parsing never fails: a value that makes no sense (an unknown view,
+//! a `sel` that is not an address) falls back to its default, so any link opens something.
+//!
+//! # Versions and migration
+//!
+//! Links live in chat logs and bug reports for years, so the meaning of a link must never
+//! change under it. `v` says which scheme a link was written with. Version 1 is the scheme
+//! above, and a link without `v` (written before `v` existed) is read as version 1.
+//! When the scheme changes incompatibly (a parameter renamed, a default changed, ...):
+//! 1. bump [`URL_VERSION`];
+//! 2. add a step to [`migrate`] that rewrites version N-1's parameters into version N's
+//!    (e.g. `if version < 2 { rename "by" to "rel" }`); steps run in order, so a version-1
+//!    link passes through every step up to the current version;
+//! 3. parse only the current version's parameters in [`PartitionRoute::from_url`].
+//!
+//! A link from a *newer* heaplens (`v` above [`URL_VERSION`]) is read as well as the current
+//! scheme allows (unknown parameters are ignored). The page rewrites a migrated link in the
+//! address bar to the current version ([`PartitionRoute::needs_canonical_rewrite`]), without a
+//! new history entry.
+//!
+//! # Adding a view
+//!
+//! [`ViewKind`] names every view a link may ask for, implemented or not, so links made by a
+//! later version still parse. Which views the page can show is decided by one list,
+//! `views::VIEWS`: a new view (e.g. the treemap) is a component in its own file
+//! (`treemap_view.rs` with `pub fn render(ctx: ViewCtx) -> AnyView`), its `mod` line in
+//! `main.rs`, and one line `(ViewKind::Treemap, treemap_view::render)` in `views::VIEWS`; the
+//! tab, the help text ([`ViewKind::doc`]) and the URL handling follow from that.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map};
 
-use crate::api::encode;
+use crate::urlcode::{encode, parse_query};
 
+/// The version of the URL scheme this app writes (see the module docs).
+pub const URL_VERSION: u32 = 1;
 /// Query selecting the whole heap (heapy's `hp.heap()`).
 pub const DEFAULT_QUERY: &str = "heap";
 /// heapy's default partition: Kind (class / dict of class).
 pub const DEFAULT_RELATION: &str = "clodo";
+/// Longest filter text kept from a URL (a link is not a place for a novel).
+const MAX_FILTER_CHARS: usize = 1000;
+/// Most expanded graph nodes kept from a URL.
+const MAX_EXPAND: usize = 200;
 
-/// What the partition page shows.
+/// The ways the page can show a set. Every kind a link may name is here (so that links from
+/// later versions parse); which ones exist in this build is `views::VIEWS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ViewKind {
+    /// heapy's partition table.
+    #[default]
+    Table,
+    /// Rows as nested rectangles sized by bytes.
+    Treemap,
+    /// The objects and their references as a node-link graph.
+    Graph,
+    /// One object: its fields, referrers and referents.
+    Inspector,
+}
+
+impl ViewKind {
+    /// Every kind, in tab order.
+    pub const ALL: [ViewKind; 4] = [ViewKind::Table, ViewKind::Treemap, ViewKind::Graph, ViewKind::Inspector];
+
+    /// The name in URLs and `data-test` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Table => "table",
+            ViewKind::Treemap => "treemap",
+            ViewKind::Graph => "graph",
+            ViewKind::Inspector => "inspector",
+        }
+    }
+
+    /// The kind named `s` (exact, lower case), if there is one.
+    pub fn parse(s: &str) -> Option<ViewKind> {
+        ViewKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The tab's text.
+    pub fn title(self) -> &'static str {
+        match self {
+            ViewKind::Table => "Table",
+            ViewKind::Treemap => "Treemap",
+            ViewKind::Graph => "Graph",
+            ViewKind::Inspector => "Inspector",
+        }
+    }
+
+    /// A short explanation for the help panel (like heapy's `.doc`).
+    pub fn doc(self) -> &'static str {
+        match self {
+            ViewKind::Table => {
+                "heapy's partition table: one row per class of the relation, biggest first, with \
+                 the count and size of its objects, their share of the set and the running total. \
+                 Click a row (or select it with the arrow keys and press Enter) to make its \
+                 objects the new set; Backspace goes back up one step."
+            }
+            ViewKind::Treemap => {
+                "The rows as rectangles whose areas are their sizes in bytes (d3's squarified \
+                 treemap), optionally each split again by a second relation (\"then\"). Hover a \
+                 cell for its label, count and size; click it to make its objects the set (a cell \
+                 of one object, under .byid, opens the inspector); the path above zooms back out. \
+                 The smallest rows are drawn together as one grey cell."
+            }
+            ViewKind::Graph => {
+                "Who holds the set: its referrers grouped by kind (heapy's .referrers.byclodo), \
+                 each node sized by bytes, each arrow labelled with the commonest edge names \
+                 (heapy's via). + on a node unfolds its own referrers, one level nearer the root; \
+                 a click on a node (or on an arrow's name, for its holders) makes that set current. \
+                 Drag nodes; wheel or pinch to zoom, drag the background to pan. For a set of one \
+                 object the graph shows its shortest referrer chains from the root (heapy's shpaths)."
+            }
+            ViewKind::Inspector => {
+                "One object: its address, type, kind, size, brief and recorded value; the objects \
+                 it refers to and those referring to it (click a row to inspect that object); and \
+                 heapy's shortest paths from the root, each step a link to its object. Without a \
+                 selected object, pick one of the set's objects."
+            }
+        }
+    }
+}
+
+/// What the server computes for a view: the snapshot, the set and the relation. Views that
+/// show the same data share one [`DataKey`] (filter, view, selection do not change it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PartitionRoute {
+pub struct DataKey {
     pub snapshot: String,
     pub query: String,
     pub relation: String,
 }
 
-impl PartitionRoute {
-    /// The whole heap of a snapshot, partitioned the default way.
-    pub fn root(snapshot: &str) -> Self {
-        Self { snapshot: snapshot.to_owned(), query: DEFAULT_QUERY.to_owned(), relation: DEFAULT_RELATION.to_owned() }
-    }
+/// Everything the partition page shows (see the module docs for the URL form).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PartitionRoute {
+    pub snapshot: String,
+    /// The set, as a query path.
+    pub query: String,
+    /// The relation it is partitioned by.
+    pub relation: String,
+    pub view: ViewKind,
+    /// The treemap's second relation (each row split again by it), if any.
+    pub then: Option<String>,
+    /// The selected object's address, normalised to lower-case `0x…`.
+    pub sel: Option<String>,
+    /// Queries of expanded graph nodes, in expansion order, without duplicates.
+    pub expand: Vec<String>,
+    /// The table's label filter; empty for none.
+    pub filter: String,
+}
 
-    /// Same snapshot and relation, another set.
-    pub fn with_query(&self, query: &str) -> Self {
-        Self { query: query.to_owned(), ..self.clone() }
-    }
+/// Rewrites a link's parameters from `version` to [`URL_VERSION`], one step per version.
+///
+/// Version 1 is the first versioned scheme (and links without `v` are version 1), so there
+/// is no step yet. The next incompatible change adds `if version < 2 { ... }` here.
+pub fn migrate(version: u32, params: Vec<(String, String)>) -> Vec<(String, String)> {
+    let _ = version;
+    params
+}
 
-    /// Same snapshot and set, another relation.
-    pub fn with_relation(&self, relation: &str) -> Self {
-        Self { relation: relation.to_owned(), ..self.clone() }
-    }
+/// The version a link was written with: its `v` (a number), else 1.
+pub fn link_version(params: &[(String, String)]) -> u32 {
+    params.iter().find(|(k, _)| k == "v").and_then(|(_, v)| v.trim().parse().ok()).filter(|&v| v >= 1).unwrap_or(1)
+}
 
-    /// The app URL that shows this state.
-    pub fn href(&self) -> String {
-        format!("/s/{}?q={}&by={}", encode(&self.snapshot), encode(&self.query), encode(&self.relation))
+fn first<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn non_empty(v: Option<&str>, default: &str) -> String {
+    match v {
+        Some(s) if !s.trim().is_empty() => s.to_owned(),
+        _ => default.to_owned(),
     }
 }
 
-fn non_empty(v: Option<String>, default: &str) -> String {
-    match v {
-        Some(s) if !s.trim().is_empty() => s,
-        _ => default.to_owned(),
+/// `0x7F00AB` → `Some("0x7f00ab")`; anything that is not `0x` and 1 to 16 hex digits → `None`.
+pub fn normalise_address(s: &str) -> Option<String> {
+    let s = s.trim();
+    let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
+    if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(format!("0x{}", digits.to_ascii_lowercase()))
+}
+
+impl PartitionRoute {
+    /// The whole heap of a snapshot, partitioned the default way, in the table.
+    pub fn root(snapshot: &str) -> Self {
+        Self {
+            snapshot: snapshot.to_owned(),
+            query: DEFAULT_QUERY.to_owned(),
+            relation: DEFAULT_RELATION.to_owned(),
+            view: ViewKind::Table,
+            then: None,
+            sel: None,
+            expand: Vec::new(),
+            filter: String::new(),
+        }
+    }
+
+    /// Reads the page's state from the snapshot id (the path) and the query string (with or
+    /// without its `?`). Never fails: see the module docs.
+    pub fn from_url(snapshot: &str, search: &str) -> Self {
+        let raw = parse_query(search);
+        let params = migrate(link_version(&raw), raw);
+        let mut expand: Vec<String> = Vec::new();
+        for (k, v) in &params {
+            if k == "expand" && !v.trim().is_empty() && !expand.contains(v) && expand.len() < MAX_EXPAND {
+                expand.push(v.clone());
+            }
+        }
+        Self {
+            snapshot: snapshot.to_owned(),
+            query: non_empty(first(&params, "q"), DEFAULT_QUERY),
+            relation: non_empty(first(&params, "by"), DEFAULT_RELATION),
+            view: first(&params, "view").and_then(ViewKind::parse).unwrap_or_default(),
+            then: first(&params, "then").map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned),
+            sel: first(&params, "sel").and_then(normalise_address),
+            expand,
+            filter: first(&params, "filter").unwrap_or("").chars().take(MAX_FILTER_CHARS).collect(),
+        }
+    }
+
+    /// Whether a link should be rewritten to [`Self::href`] in the address bar: it was
+    /// written with an older version of the scheme (or none).
+    pub fn needs_canonical_rewrite(search: &str) -> bool {
+        let raw = parse_query(search);
+        !raw.iter().any(|(k, _)| k == "v") || link_version(&raw) < URL_VERSION
+    }
+
+    /// What the server is asked for this view.
+    pub fn data_key(&self) -> DataKey {
+        DataKey { snapshot: self.snapshot.clone(), query: self.query.clone(), relation: self.relation.clone() }
+    }
+
+    /// Another set (same relation and view); the filter, which was about the old set's
+    /// labels, is dropped.
+    pub fn with_query(&self, query: &str) -> Self {
+        Self { query: query.to_owned(), filter: String::new(), ..self.clone() }
+    }
+
+    /// The same set by another relation; the filter (about the old labels) is dropped.
+    pub fn with_relation(&self, relation: &str) -> Self {
+        Self { relation: relation.to_owned(), filter: String::new(), ..self.clone() }
+    }
+
+    /// The same data in another view.
+    pub fn with_view(&self, view: ViewKind) -> Self {
+        Self { view, ..self.clone() }
+    }
+
+    /// The same view with another label filter.
+    pub fn with_filter(&self, filter: &str) -> Self {
+        Self { filter: filter.chars().take(MAX_FILTER_CHARS).collect(), ..self.clone() }
+    }
+
+    /// The app URL (path and query string) that shows this state, in the current version.
+    pub fn href(&self) -> String {
+        let mut out = format!(
+            "/s/{}?v={URL_VERSION}&q={}&by={}&view={}",
+            encode(&self.snapshot),
+            encode(&self.query),
+            encode(&self.relation),
+            self.view.as_str()
+        );
+        if let Some(then) = &self.then {
+            out.push_str("&then=");
+            out.push_str(&encode(then));
+        }
+        if let Some(sel) = &self.sel {
+            out.push_str("&sel=");
+            out.push_str(&encode(sel));
+        }
+        for e in &self.expand {
+            out.push_str("&expand=");
+            out.push_str(&encode(e));
+        }
+        if !self.filter.is_empty() {
+            out.push_str("&filter=");
+            out.push_str(&encode(&self.filter));
+        }
+        out
     }
 }
 
 /// The current route's state, as a memo that changes only when the URL does.
 pub fn use_partition_route() -> Memo<PartitionRoute> {
     let params = use_params_map();
-    let query = use_query_map();
+    let location = use_location();
     Memo::new(move |_| {
-        let q = query.read();
-        PartitionRoute {
-            snapshot: params.read().get("id").unwrap_or_default(),
-            query: non_empty(q.get("q"), DEFAULT_QUERY),
-            relation: non_empty(q.get("by"), DEFAULT_RELATION),
-        }
+        let id = params.read().get("id").unwrap_or_default();
+        location.search.with(|search| PartitionRoute::from_url(&id, search))
     })
 }
 
@@ -86,5 +335,168 @@ pub fn is_plain_row_click(ev: &web_sys::MouseEvent) -> bool {
 pub fn set_document_title(title: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title(title);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> PartitionRoute {
+        PartitionRoute {
+            snapshot: "demo".into(),
+            query: "heap.byclodo[\"dict of __main__.Node\"].referrers".into(),
+            relation: "via".into(),
+            view: ViewKind::Graph,
+            then: Some("type".into()),
+            sel: Some("0x7f3a2b1c".into()),
+            expand: vec!["heap.byclodo[0]".into(), "heap.byvia[3] & heap.bytype[1]".into()],
+            filter: "dict of".into(),
+        }
+    }
+
+    /// The href's query string, as the router hands it to `from_url` (no `?`).
+    fn search_of(href: &str) -> &str {
+        href.split_once('?').map(|(_, s)| s).unwrap_or("")
+    }
+
+    fn round_trip(r: &PartitionRoute) -> PartitionRoute {
+        let href = r.href();
+        let path_id = href.strip_prefix("/s/").and_then(|s| s.split('?').next()).unwrap();
+        PartitionRoute::from_url(&crate::urlcode::decode(path_id), search_of(&href))
+    }
+
+    #[test]
+    fn every_field_round_trips() {
+        let r = full();
+        assert_eq!(round_trip(&r), r);
+        let root = PartitionRoute::root("demo");
+        assert_eq!(round_trip(&root), root);
+        assert_eq!(root.href(), "/s/demo?v=1&q=heap&by=clodo&view=table");
+    }
+
+    #[test]
+    fn hostile_strings_round_trip_and_stay_inside_their_parameter() {
+        let hostile = [
+            "<img src=x onerror=alert(1)>",
+            "</text><script>alert(1)</script>",
+            "\"><svg onload=alert(1)>",
+            "'; DROP TABLE orders; --",
+            "{{7*7}} ${7*7} <%= 7*7 %>",
+            "\u{202e}gnp.exe",
+            "a&by=type&view=graph#frag",
+            "x=1&v=2",
+            "%2541 %zz + plus",
+            "line\nbreak\r\ttab\0nul",
+            "😀 ünïcödé",
+        ];
+        for s in hostile {
+            let r = PartitionRoute {
+                snapshot: s.into(),
+                query: s.into(),
+                relation: s.into(),
+                view: ViewKind::Table,
+                then: Some(s.into()),
+                sel: None,
+                expand: vec![s.into(), format!("{s}2")],
+                filter: s.into(),
+            };
+            let back = round_trip(&r);
+            assert_eq!(back, r, "{s:?}");
+            // nothing of the value escapes into the URL's structure
+            let search = search_of(&r.href()).to_owned();
+            assert!(!search.contains('#') && !search.contains(' ') && !search.contains('<'), "{search}");
+            assert_eq!(search.matches("&by=").count(), 1, "{search}");
+            assert_eq!(search.matches("&view=").count(), 1, "{search}");
+        }
+    }
+
+    #[test]
+    fn old_links_without_a_version_keep_working() {
+        let r = PartitionRoute::from_url("demo", "q=heap.byclodo%5B0%5D&by=type");
+        assert_eq!(r.query, "heap.byclodo[0]");
+        assert_eq!(r.relation, "type");
+        assert_eq!(r.view, ViewKind::Table);
+        assert_eq!(r.then, None);
+        assert!(PartitionRoute::needs_canonical_rewrite("q=heap&by=type"));
+        // a treemap link from before `then` existed: one level, as it always was
+        let t = PartitionRoute::from_url("demo", "v=1&q=heap&by=clodo&view=treemap");
+        assert_eq!((t.view, t.then.as_deref()), (ViewKind::Treemap, None));
+        assert_eq!(PartitionRoute::from_url("demo", "v=1&view=treemap&then=type").then.as_deref(), Some("type"));
+        assert_eq!(PartitionRoute::from_url("demo", "v=1&view=treemap&then=%20").then, None);
+        assert!(!PartitionRoute::needs_canonical_rewrite(search_of(&r.href())));
+        // the very first links had only q (or nothing)
+        assert_eq!(PartitionRoute::from_url("demo", ""), PartitionRoute::root("demo"));
+        assert_eq!(PartitionRoute::from_url("demo", "?q=heap"), PartitionRoute::root("demo"));
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(link_version(&parse_query("v=1")), 1);
+        assert_eq!(link_version(&parse_query("")), 1);
+        assert_eq!(link_version(&parse_query("v=banana")), 1);
+        assert_eq!(link_version(&parse_query("v=0")), 1);
+        assert_eq!(link_version(&parse_query("v=7")), 7);
+        // a newer link is read as well as this version can
+        let r = PartitionRoute::from_url("demo", "v=7&q=heap&by=size&colour=blue");
+        assert_eq!(r.relation, "size");
+        assert!(!PartitionRoute::needs_canonical_rewrite("v=7&q=heap"));
+    }
+
+    #[test]
+    fn nonsense_values_fall_back_to_defaults() {
+        let r = PartitionRoute::from_url(
+            "demo",
+            "v=1&q=%20%20&by=&view=<script>&sel=javascript:alert(1)&expand=&expand=a&expand=a&filter=",
+        );
+        assert_eq!(r.query, DEFAULT_QUERY);
+        assert_eq!(r.relation, DEFAULT_RELATION);
+        assert_eq!(r.view, ViewKind::Table);
+        assert_eq!(r.sel, None);
+        assert_eq!(r.expand, vec!["a".to_owned()]);
+        assert_eq!(r.filter, "");
+        assert_eq!(PartitionRoute::from_url("d", "view=TREEMAP").view, ViewKind::Table);
+        assert_eq!(PartitionRoute::from_url("d", "view=treemap").view, ViewKind::Treemap);
+    }
+
+    #[test]
+    fn addresses_are_normalised_or_dropped() {
+        assert_eq!(normalise_address("0x7F00ab"), Some("0x7f00ab".into()));
+        assert_eq!(normalise_address(" 0X1 "), Some("0x1".into()));
+        assert_eq!(normalise_address("0x"), None);
+        assert_eq!(normalise_address("7f00"), None);
+        assert_eq!(normalise_address("0x12345678901234567"), None);
+        assert_eq!(normalise_address("0x12g"), None);
+        assert_eq!(PartitionRoute::from_url("d", "sel=0xABC").sel, Some("0xabc".into()));
+    }
+
+    #[test]
+    fn long_values_are_capped() {
+        let long = "x".repeat(5000);
+        let r = PartitionRoute::from_url("d", &format!("filter={long}"));
+        assert_eq!(r.filter.chars().count(), MAX_FILTER_CHARS);
+        let many: String = (0..500).map(|i| format!("&expand=q{i}")).collect();
+        assert_eq!(PartitionRoute::from_url("d", &many).expand.len(), MAX_EXPAND);
+    }
+
+    #[test]
+    fn changing_the_set_or_relation_drops_the_filter_only() {
+        let r = full();
+        let q = r.with_query("heap");
+        assert_eq!((q.query.as_str(), q.filter.as_str()), ("heap", ""));
+        assert_eq!((q.view, &q.sel, &q.expand), (r.view, &r.sel, &r.expand));
+        let b = r.with_relation("size");
+        assert_eq!((b.relation.as_str(), b.filter.as_str(), b.query.as_str()), ("size", "", r.query.as_str()));
+        assert_eq!(r.with_view(ViewKind::Table).filter, r.filter);
+        assert_eq!(r.with_filter("abc").data_key(), r.data_key());
+    }
+
+    #[test]
+    fn view_names() {
+        for k in ViewKind::ALL {
+            assert_eq!(ViewKind::parse(k.as_str()), Some(k));
+            assert!(!k.doc().is_empty());
+        }
+        assert_eq!(ViewKind::parse("Table"), None);
     }
 }

@@ -1,6 +1,7 @@
-//! The start page: every snapshot the server has loaded, one row each; click opens it.
+//! The start page: every snapshot the server has loaded, one row each (click opens it),
+//! the files it could not load, and the zone to upload another.
 
-use heaplens_wire::SnapshotInfo;
+use heaplens_wire::{FailedSnapshot, SnapshotInfo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -8,6 +9,7 @@ use crate::api;
 use crate::error_box::ErrorBox;
 use crate::format;
 use crate::route_state::{is_plain_row_click, set_document_title, PartitionRoute};
+use crate::upload_zone::UploadZone;
 
 /// `/`: the table of snapshots.
 #[component]
@@ -36,7 +38,27 @@ pub fn SnapshotList() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(l)) => view! { <SnapshotTable snapshots=l.snapshots/> }.into_any(),
             }}
+            {move || match list.get() {
+                Some(Ok(l)) if !l.failed.is_empty() => Some(view! { <FailedFiles failed=l.failed/> }),
+                _ => None,
+            }}
+            <UploadZone/>
         </section>
+    }
+}
+
+/// Files the server found but could not read, with its reason.
+#[component]
+fn FailedFiles(failed: Vec<FailedSnapshot>) -> impl IntoView {
+    let items = failed
+        .into_iter()
+        .map(|f| view! { <li><code>{f.file}</code>": "<span class="failed-msg">{f.message}</span></li> })
+        .collect_view();
+    view! {
+        <div class="failed-files" data-test="failed-snapshots">
+            <div class="failed-head">"Not loaded:"</div>
+            <ul>{items}</ul>
+        </div>
     }
 }
 

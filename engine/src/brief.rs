@@ -12,12 +12,12 @@ use crate::set::ObjSet;
 use crate::Heap;
 
 /// The kind label of an object (`None` for the root).
-fn kind_label(heap: &Heap, o: ObjId) -> Option<&str> {
+pub(crate) fn kind_label(heap: &Heap, o: ObjId) -> Option<&str> {
     heap.kinds.of(o).map(|k| heap.kinds.label(k))
 }
 
 /// The object's exact type label (`None` for the root).
-fn type_label(heap: &Heap, o: ObjId) -> Option<&str> {
+pub(crate) fn type_label(heap: &Heap, o: ObjId) -> Option<&str> {
     heap.snap.type_of(o).map(|t| heap.snap.type_label(t))
 }
 
@@ -32,20 +32,49 @@ fn container_len(heap: &Heap, o: ObjId, is_dict: bool) -> usize {
 }
 
 /// heapy's rendering of one object by its own type, without the kind prefix.
-fn render_plain(heap: &Heap, o: ObjId) -> String {
+pub(crate) fn render_plain(heap: &Heap, o: ObjId) -> String {
+    plain(heap, o).to_string()
+}
+
+/// What [`render_plain`] prints, before it is printed (sorting compares it without allocating).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plain<'a> {
+    /// A value preview or a module name.
+    Text(&'a str),
+    /// `0xADDR`
+    Address(u64),
+    /// `0xADDR*LEN` (lists, tuples, dicts)
+    AddressLen(u64, usize),
+}
+
+impl std::fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Plain::Text(t) => f.write_str(t),
+            Plain::Address(a) => write!(f, "{a:#x}"),
+            Plain::AddressLen(a, n) => write!(f, "{a:#x}*{n}"),
+        }
+    }
+}
+
+/// See [`Plain`].
+pub(crate) fn plain(heap: &Heap, o: ObjId) -> Plain<'_> {
+    plain_with(heap, o, heap.snap.preview(o))
+}
+
+/// [`plain`] when the object's preview is already known.
+pub(crate) fn plain_with<'a>(heap: &'a Heap, o: ObjId, preview: Option<&'a str>) -> Plain<'a> {
     let addr = heap.snap.addr[o.idx()];
-    if let Some(p) = heap.snap.preview(o) {
-        return p.to_owned();
+    if let Some(p) = preview {
+        return Plain::Text(p);
     }
     match type_label(heap, o) {
         Some("module") => match heap.snap.module_name(o) {
-            Some(n) => n.to_owned(),
-            None => format!("{addr:#x}"),
+            Some(n) => Plain::Text(n),
+            None => Plain::Address(addr),
         },
-        Some(t @ ("list" | "tuple" | "dict")) => {
-            format!("{addr:#x}*{}", container_len(heap, o, t == "dict"))
-        }
-        _ => format!("{addr:#x}"),
+        Some(t @ ("list" | "tuple" | "dict")) => Plain::AddressLen(addr, container_len(heap, o, t == "dict")),
+        _ => Plain::Address(addr),
     }
 }
 
@@ -143,47 +172,14 @@ pub fn id_row_text(heap: &Heap, single_kind: bool, o: ObjId) -> String {
     }
 }
 
-/// The order of `byid` rows among objects of equal size (heapy sorts by size descending,
-/// then by this key): kind label, then for ints their value, for objects shown by address
-/// their address, for others the text. (heapy compares `str` objects by value; we compare
-/// their previews, which can differ for strings longer than 30 characters.)
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct IdSortKey {
-    pub kind: String,
-    pub value: SortValue,
-}
-
-/// See [`IdSortKey`].
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SortValue {
-    Int(i128),
-    Address(u64),
-    Text(String),
-}
-
-/// The sort key of one object in a `byid` table (see [`IdSortKey`]).
-pub fn id_sort_key(heap: &Heap, o: ObjId) -> IdSortKey {
-    let kind = kind_label(heap, o).unwrap_or("").to_owned();
-    let value = match (type_label(heap, o), heap.snap.preview(o)) {
-        (Some("int"), Some(p)) => {
-            p.parse::<i128>().map(SortValue::Int).unwrap_or_else(|_| SortValue::Text(p.to_owned()))
-        }
-        (Some("bool"), Some(p)) => SortValue::Int((p == "True") as i128),
-        (_, Some(p)) => SortValue::Text(p.to_owned()),
-        _ if type_label(heap, o) == Some("module") || heap.kinds.owner(o).is_some() => SortValue::Text(render(heap, o)),
-        _ => SortValue::Address(heap.snap.addr[o.idx()]),
-    };
-    IdSortKey { kind, value }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::format::EdgeName;
     use crate::{read_snapshot, SnapshotWriter};
 
     /// root → modules dict → module `m` → its dict → values of every kind.
-    fn heap() -> Heap {
+    pub(crate) fn heap() -> Heap {
         let mut w = SnapshotWriter::new(Vec::new()).unwrap();
         let t_module = w.add_type(None, "module").unwrap();
         let t_dict = w.add_type(None, "dict").unwrap();
@@ -301,13 +297,5 @@ mod tests {
         assert_eq!(id_row_text(&h, false, ObjId(3)), "dict of module: m");
         assert_eq!(id_row_text(&h, true, ObjId(13)), "m.f");
         assert_eq!(id_row_text(&h, false, ObjId(13)), "dict of function: ..f");
-    }
-
-    #[test]
-    fn sort_keys() {
-        let h = heap();
-        assert!(id_sort_key(&h, ObjId(5)) < id_sort_key(&h, ObjId(4)), "int sorts before str");
-        assert_eq!(id_sort_key(&h, ObjId(5)).value, SortValue::Int(12345));
-        assert_eq!(id_sort_key(&h, ObjId(7)).value, SortValue::Address(0x7f00_0000_7000));
     }
 }

@@ -1,6 +1,7 @@
 //! The indexed heap: a snapshot plus what every question needs, computed once at load.
 
 use crate::classes::{self, ClassLabels, SetClasses};
+use crate::idorder::IdOrder;
 use crate::ids::ObjId;
 use crate::kinds::Kinds;
 use crate::set::ObjSet;
@@ -69,6 +70,8 @@ pub struct Heap {
     pub rcs: SetClasses,
     /// heapy's `byvia` class of every object.
     pub via: SetClasses,
+    /// Every object in `byid` and `byidset` row order.
+    pub id_order: IdOrder,
     /// heapy's `heap()`: every object the root reaches, the root excluded.
     heap: ObjSet,
     total_size: u64,
@@ -85,18 +88,22 @@ impl Heap {
         let total_size = heap.iter().map(|o| snap.size[o.idx()]).sum();
         let rcs = classes::rcs(&snap, &kinds, &rev, &reachable);
         let via = classes::via(&snap, &rev, &reachable);
-        Heap {
+        let mut h = Heap {
             snap,
             kinds,
             rev,
             reachable,
             rcs,
             via,
+            id_order: IdOrder::default(),
             heap,
             total_size,
             rcs_labels: OnceLock::new(),
             via_labels: OnceLock::new(),
-        }
+        };
+        // the orders use the kinds and briefs of a built heap
+        h.id_order = IdOrder::new(&h);
+        h
     }
 
     /// The set heapy's `hpy().heap()` returns.

@@ -6,6 +6,9 @@
 //! object) and is immutable afterwards. [`partition`] groups any [`ObjSet`] by a
 //! [`Relation`] in heapy's row order, [`query`] parses and evaluates heapy-like
 //! expressions (`heap.byclodo[2].bytype`), and [`render`] prints heapy's exact text.
+//! For one object or set, [`inspect`] gathers the inspector's facts, [`paths`] finds heapy's
+//! shortest paths from the root, [`refgraph`] groups referrers into a graph by kind, and
+//! [`treemap`] makes two-level partitions for a treemap.
 //!
 //! This crate depends on no web framework, async runtime or UI crate and builds for wasm32.
 
@@ -13,17 +16,22 @@ pub mod brief;
 pub mod classes;
 pub mod format;
 pub mod heap;
+pub mod idorder;
 pub mod ids;
+pub mod inspect;
 pub mod kinds;
 pub mod partition;
+pub mod paths;
 pub mod pyrepr;
 pub mod query;
+pub mod refgraph;
 pub mod render;
 pub mod set;
 pub mod snapshot;
 pub mod synth;
 pub mod testing;
 pub mod textwrap;
+pub mod treemap;
 
 pub use format::{read_snapshot, FormatError, SnapshotWriter};
 pub use heap::Heap;

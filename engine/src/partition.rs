@@ -7,6 +7,7 @@
 
 use crate::brief::brief;
 use crate::heap::Heap;
+use crate::idorder::IdMode;
 use crate::ids::{ObjId, NONE};
 use crate::set::ObjSet;
 use std::collections::HashMap;
@@ -95,7 +96,7 @@ impl Relation {
             Relation::Via => "Objects by the names of the references that point at them: attribute names ('.x'), dict keys (\"['key']\"), indices ('[3]'), dict key positions ('.keys()[0]').",
             Relation::Size => "Objects by their individual size in bytes (sys.getsizeof), one row per distinct size.",
             Relation::Module => "Module objects by their __name__; every object that is not a module falls in one '~module' row.",
-            Relation::Id => "One row per object, with heapy's brief of it (value, name, address and length). Made for small sets.",
+            Relation::Id => "One row per object, with heapy's brief of it (value, name, address and length).",
             Relation::Idset => "One row per object, as a partition table (heapy's byidset).",
             Relation::Unity => "Everything in one row: the set's totals.",
             Relation::Prod => "Objects by the source line that allocated them (tracemalloc must have been tracing when the snapshot was taken; otherwise every object is 'unknown').",
@@ -125,7 +126,21 @@ pub struct Partition {
     pub relation: Relation,
     pub count: u64,
     pub size: u64,
-    pub rows: Vec<Row>,
+    rows: Rows,
+}
+
+/// The rows of a partition.
+#[derive(Debug, Clone)]
+enum Rows {
+    /// One labelled row per class.
+    Classes(Vec<Row>),
+    /// One row per object (`byid`, `byidset`), in heapy's order: the object numbers only,
+    /// labels are made for the rows asked for (a 10M-object heap has 10M rows).
+    Objects {
+        ids: Vec<u32>,
+        /// Whether all members share one kind (`byid` rows then show the render alone).
+        single_kind: bool,
+    },
 }
 
 /// The class key of one object under a relation.
@@ -209,8 +224,7 @@ fn label_of(heap: &Heap, rel: Relation, key: u64) -> String {
         Relation::Size => format!("{key:9}"),
         Relation::Module if key == NONE as u64 => "~module".to_owned(),
         Relation::Module => s.strings.get(s.module_names[key as usize].1).to_owned(),
-        Relation::Id => brief(heap, ObjId(key as u32)),
-        Relation::Idset => format!("<1 {}>", brief(heap, ObjId(key as u32))),
+        Relation::Id | Relation::Idset => unreachable!("per-object rows are labelled by Partition::row"),
         Relation::Unity => "<Anything>".to_owned(),
         Relation::Prod if key == NONE as u64 => "unknown".to_owned(),
         Relation::Prod => s.strings.get(crate::StrId(key as u32)).to_owned(),
@@ -222,6 +236,16 @@ pub fn partition(heap: &Heap, set: &ObjSet, rel: Relation) -> Partition {
     let sizes = &heap.snap.size;
     let count = set.len() as u64;
     let size: u64 = set.iter().map(|o| sizes[o.idx()]).sum();
+    if let Some(mode) = match rel {
+        Relation::Id => Some(IdMode::Id),
+        Relation::Idset => Some(IdMode::Idset),
+        _ => None,
+    } {
+        // heapy's byid: the brief for mixed sets, the detail alone when all share a kind
+        let single_kind = rel == Relation::Id && crate::brief::single_kind(heap, set).is_some();
+        let ids = heap.id_order.rows_of(heap, mode, set);
+        return Partition { relation: rel, count, size, rows: Rows::Objects { ids, single_kind } };
+    }
     let mut sparse: HashMap<u64, (u64, u64)> = HashMap::new();
     let mut classes: Vec<(u64, u64, u64)> = match dense_classes(heap, rel, set.len()) {
         Some(n) => {
@@ -257,24 +281,9 @@ pub fn partition(heap: &Heap, set: &ObjSet, rel: Relation) -> Partition {
     classes.extend(sparse.into_iter().map(|(k, (c, s))| (k, c, s)));
     let mut rows: Vec<Row> = classes
         .into_iter()
-        .map(|(key, count, size)| {
-            // byid labels depend on the whole set: made below
-            let label = if rel == Relation::Id { String::new() } else { label_of(heap, rel, key) };
-            Row { count, size, label, key }
-        })
+        .map(|(key, count, size)| Row { count, size, label: label_of(heap, rel, key), key })
         .collect();
-    if rel == Relation::Id {
-        // heapy's byid: the brief for mixed sets, the detail alone when all share a kind,
-        // rows of equal size ordered by heapy's value key (kind, then value or address)
-        let single = crate::brief::single_kind(heap, set).is_some();
-        for r in &mut rows {
-            r.label = crate::brief::id_row_text(heap, single, ObjId(r.key as u32));
-        }
-        let mut keyed: Vec<_> =
-            rows.into_iter().map(|r| (crate::brief::id_sort_key(heap, ObjId(r.key as u32)), r)).collect();
-        keyed.sort_unstable_by(|(ka, a), (kb, b)| b.size.cmp(&a.size).then_with(|| ka.cmp(kb)).then(a.key.cmp(&b.key)));
-        rows = keyed.into_iter().map(|(_, r)| r).collect();
-    } else if let Some(rank) = match rel {
+    if let Some(rank) = match rel {
         Relation::Rcs => Some(&heap.rcs_labels().rank),
         Relation::Via => Some(&heap.via_labels().rank),
         _ => None,
@@ -284,19 +293,94 @@ pub fn partition(heap: &Heap, set: &ObjSet, rel: Relation) -> Partition {
     } else {
         rows.sort_unstable_by(|a, b| b.size.cmp(&a.size).then_with(|| a.label.cmp(&b.label)).then(a.key.cmp(&b.key)));
     }
-    Partition { relation: rel, count, size, rows }
+    Partition { relation: rel, count, size, rows: Rows::Classes(rows) }
 }
 
 impl Partition {
+    /// A partition made of given rows (for tests and renderers).
+    pub fn from_rows(relation: Relation, count: u64, size: u64, rows: Vec<Row>) -> Partition {
+        Partition { relation, count, size, rows: Rows::Classes(rows) }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match &self.rows {
+            Rows::Classes(rows) => rows.len(),
+            Rows::Objects { ids, .. } => ids.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i`'s count and size, without making its label.
+    pub fn count_size(&self, heap: &Heap, i: usize) -> (u64, u64) {
+        match &self.rows {
+            Rows::Classes(rows) => (rows[i].count, rows[i].size),
+            Rows::Objects { ids, .. } => (1, heap.snap.size[ids[i] as usize]),
+        }
+    }
+
+    /// Row `i` with its label.
+    pub fn row(&self, heap: &Heap, i: usize) -> Row {
+        match &self.rows {
+            Rows::Classes(rows) => rows[i].clone(),
+            Rows::Objects { ids, single_kind } => {
+                let o = ObjId(ids[i]);
+                let label = match self.relation {
+                    Relation::Id => crate::brief::id_row_text(heap, *single_kind, o),
+                    _ => format!("<1 {}>", brief(heap, o)),
+                };
+                Row { count: 1, size: heap.snap.size[o.idx()], label, key: o.0 as u64 }
+            }
+        }
+    }
+
+    /// The object of row `i` when rows are objects (`byid`, `byidset`).
+    pub fn object(&self, i: usize) -> Option<ObjId> {
+        match &self.rows {
+            Rows::Classes(_) => None,
+            Rows::Objects { ids, .. } => Some(ObjId(ids[i])),
+        }
+    }
+
+    /// Every row with its label, in order (labels are made as the iterator advances).
+    pub fn rows<'a>(&'a self, heap: &'a Heap) -> impl Iterator<Item = Row> + 'a {
+        (0..self.len()).map(move |i| self.row(heap, i))
+    }
+
     /// The members of `set` (the set this partition was made of) that fall in `row`.
     pub fn row_set(&self, heap: &Heap, set: &ObjSet, row: usize) -> ObjSet {
-        let key = self.rows[row].key;
+        let key = match &self.rows {
+            Rows::Classes(rows) => rows[row].key,
+            Rows::Objects { ids, .. } => return ObjSet::from_sorted(vec![ids[row]]),
+        };
         ObjSet::from_sorted(keys(heap, self.relation, set).filter(|&(_, k)| k == key).map(|(o, _)| o.0).collect())
     }
 
-    /// The index of the row with this label.
-    pub fn find_label(&self, label: &str) -> Option<usize> {
-        self.rows.iter().position(|r| r.label == label)
+    /// The indices of the rows whose label contains `needle`, ignoring case (the page's filter
+    /// box). Per-object rows are labelled in parallel, each once.
+    pub fn matching_rows(&self, heap: &Heap, needle: &str) -> Vec<u32> {
+        use rayon::prelude::*;
+        let needle = needle.to_lowercase();
+        let hit = |label: &str| label.to_lowercase().contains(&needle);
+        match &self.rows {
+            Rows::Classes(rows) => {
+                rows.iter().enumerate().filter(|(_, r)| hit(&r.label)).map(|(i, _)| i as u32).collect()
+            }
+            Rows::Objects { .. } => {
+                (0..self.len() as u32).into_par_iter().filter(|&i| hit(&self.row(heap, i as usize).label)).collect()
+            }
+        }
+    }
+
+    /// The index of the row with this label (per-object rows: the first, labelling each in turn).
+    pub fn find_label(&self, heap: &Heap, label: &str) -> Option<usize> {
+        match &self.rows {
+            Rows::Classes(rows) => rows.iter().position(|r| r.label == label),
+            Rows::Objects { .. } => self.rows(heap).position(|r| r.label == label),
+        }
     }
 }
 

@@ -6,8 +6,10 @@
 //!
 //! Examples: `heap.byclodo["dict of app.Node"].referrers.byvia`,
 //! `(heap.bytype["list"] | heap.bytype["tuple"]) - heap.byclodo[0].referents`.
+//! One object is the atom `@0x7f12ab` (its address): `@0x7f12ab.referrers.byvia`.
 
 use crate::heap::Heap;
+use crate::ids::ObjId;
 use crate::partition::{partition, Relation};
 use crate::set::ObjSet;
 use std::fmt;
@@ -72,6 +74,8 @@ pub enum Expr {
     Heap,
     /// heapy's `hp.heapu()`: GC-tracked objects the root does not reach.
     Heapu,
+    /// `@0x7f12ab`: the set of the one object at that address. `position` is the `@`'s byte.
+    Object { addr: u64, position: usize },
     /// One row of a partition: `X.by<relation>[selector]`. `position` is the selector's byte.
     Row { of: Box<Expr>, relation: Relation, selector: Selector, position: usize },
     /// `X.referrers`: the objects (reached from the root) that refer to a member of X.
@@ -128,12 +132,13 @@ impl Expr {
         match self {
             Expr::Heap => f.write_str("heap"),
             Expr::Heapu => f.write_str("heapu"),
+            Expr::Object { addr, .. } => write!(f, "@{addr:#x}"),
             Expr::Row { of, relation, selector, .. } => {
                 of.write(f, u8::MAX)?;
                 write!(f, ".by{}", relation.name())?;
                 match selector {
                     Selector::Index(i) => write!(f, "[{i}]"),
-                    Selector::Label(l) => write!(f, "[{}]", serde_json::to_string(l).expect("strings serialise")),
+                    Selector::Label(l) => write!(f, "[{}]", quote_label(l)),
                 }
             }
             Expr::Referrers(of) => {
@@ -237,14 +242,19 @@ impl Parser<'_> {
                 return self.end_view(inner, v);
             }
             inner
+        } else if self.s.get(self.i) == Some(&b'@') {
+            self.object()?
         } else {
             let word = self.word();
             match word {
                 "heap" => Expr::Heap,
                 "heapu" => Expr::Heapu,
-                "" => return err(start, "expected `heap`, `heapu` or `(`"),
+                "" => return err(start, "expected `heap`, `heapu`, `@0x<address>` or `(`"),
                 other => {
-                    return err(start, format!("unknown set `{other}`: a query starts with `heap`, `heapu` or `(`"))
+                    return err(
+                        start,
+                        format!("unknown set `{other}`: a query starts with `heap`, `heapu`, `@0x<address>` or `(`"),
+                    )
                 }
             }
         };
@@ -299,6 +309,29 @@ impl Parser<'_> {
         &self.text[start..self.i]
     }
 
+    /// `@0x<hex digits>`: one object by address.
+    fn object(&mut self) -> Result<Expr, QueryError> {
+        let position = self.i;
+        self.i += 1; // '@'
+        if !matches!(self.s.get(self.i..self.i + 2), Some(b"0x" | b"0X")) {
+            return err(self.i, "expected a hex address after `@`, like `@0x7f12ab`");
+        }
+        self.i += 2;
+        let start = self.i;
+        while self.i < self.s.len() && self.s[self.i].is_ascii_hexdigit() {
+            self.i += 1;
+        }
+        if self.i == start {
+            return err(start, "expected hex digits after `@0x`");
+        }
+        if self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
+            return err(self.i, format!("unexpected {:?} in an address: expected hex digits", self.char_here()));
+        }
+        let addr = u64::from_str_radix(&self.text[start..self.i], 16)
+            .or_else(|_| err(start, "address does not fit in 64 bits"))?;
+        Ok(Expr::Object { addr, position })
+    }
+
     fn selector(&mut self) -> Result<Selector, QueryError> {
         self.i += 1; // '['
         let start = self.i;
@@ -334,6 +367,13 @@ impl Parser<'_> {
         self.i += 1;
         Ok(sel)
     }
+}
+
+/// A row label as a quoted string literal that the parser reads back to the same label
+/// (`heap.byclodo[<this>]`): a JSON string, so quotes, backslashes and control characters
+/// are escaped and markup such as `<script>` stays plain text.
+pub fn quote_label(label: &str) -> String {
+    serde_json::to_string(label).expect("strings serialise")
 }
 
 /// One step of the outermost chain of an evaluated query, for breadcrumbs.
@@ -376,6 +416,17 @@ impl Heap {
                 crumbs.push(crumb(e, None, "heapu".into()));
                 self.heapu()
             }
+            Expr::Object { addr, position } => {
+                let o = match crate::inspect::find_address(self, *addr) {
+                    Some(ObjId::ROOT) => {
+                        return err(*position, format!("{addr:#x} is the root (hp.Root), which no set holds"))
+                    }
+                    Some(o) => o,
+                    None => return err(*position, format!("no object has the address {addr:#x}")),
+                };
+                crumbs.push(crumb(e, None, crate::brief::brief(self, o)));
+                ObjSet::from_sorted(vec![o.0])
+            }
             Expr::Binary { op, lhs, rhs } => {
                 let a = self.eval(lhs, &mut Vec::new())?;
                 let b = self.eval(rhs, &mut Vec::new())?;
@@ -402,7 +453,7 @@ impl Heap {
                 let p = partition(self, &x, *relation);
                 let row = match selector {
                     Selector::Index(i) => {
-                        let len = p.rows.len() as i64;
+                        let len = p.len() as i64;
                         let r = if *i < 0 { i + len } else { *i };
                         if r < 0 || r >= len {
                             return err(
@@ -412,15 +463,103 @@ impl Heap {
                         }
                         r as usize
                     }
-                    Selector::Label(l) => match p.find_label(l) {
+                    Selector::Label(l) => match p.find_label(self, l) {
                         Some(r) => r,
                         None => return err(*position, format!("no row labelled {l:?} in {of}.by{}", relation.name())),
                     },
                 };
-                crumbs.push(crumb(e, Some(*relation), p.rows[row].label.clone()));
+                crumbs.push(crumb(e, Some(*relation), p.row(self, row).label));
                 p.row_set(self, &x, row)
             }
         };
         Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::small_snapshot;
+    use crate::{read_snapshot, ObjId};
+
+    fn small() -> Heap {
+        Heap::new(read_snapshot(&small_snapshot()).unwrap())
+    }
+
+    fn select(h: &Heap, q: &str) -> Result<Selection, QueryError> {
+        h.select(&Query::parse(q)?)
+    }
+
+    #[test]
+    fn object_atoms_parse_and_print_back() {
+        let q = Query::parse("@0x7F12ab.referrers.byvia").unwrap();
+        assert_eq!(q.expr, Expr::Referrers(Box::new(Expr::Object { addr: 0x7f12ab, position: 0 })));
+        assert_eq!(q.view, Some(Relation::Via));
+        assert_eq!(q.to_string(), "@0x7f12ab.referrers.byvia");
+        for text in ["@0x10 | @0x20", "(@0x10 | heap.bytype[\"str\"]) - @0xffffffffffffffff", "@0x9000.referents"] {
+            let q = Query::parse(text).unwrap();
+            assert_eq!(q.to_string(), text);
+            assert_eq!(Query::parse(&q.to_string()).unwrap(), q, "{text}");
+        }
+        let position = |text: &str| Query::parse(text).unwrap_err().position;
+        assert_eq!(position("@"), 1);
+        assert_eq!(position("heap | @7f"), 8);
+        assert_eq!(position("@0x"), 3);
+        assert_eq!(position("@0x12g4"), 5);
+        assert_eq!(position("@0x10000000000000000"), 3);
+        assert!(Query::parse("@0x").unwrap_err().message.contains("hex digits"));
+    }
+
+    #[test]
+    fn object_atoms_select_one_object_and_combine() {
+        let h = small();
+        let s = select(&h, "@0x9000").unwrap();
+        assert_eq!(s.set.as_slice(), &[9]);
+        assert_eq!(s.crumbs.len(), 1);
+        assert_eq!(s.crumbs[0].label, "str: 0x9000");
+        assert_eq!(s.crumbs[0].query.to_string(), "@0x9000");
+        let s = select(&h, "@0x9000.referrers.byvia").unwrap();
+        assert_eq!(s.set.as_slice(), &[5, 8]);
+        let labels: Vec<&str> = s.crumbs.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, vec!["str: 0x9000", ".referrers"]);
+        assert_eq!(select(&h, "@0x9000 | @0xa000").unwrap().set.as_slice(), &[9, 10]);
+        assert_eq!(select(&h, "heap.bytype[\"str\"] - @0xa000").unwrap().set.as_slice(), &[9, 11]);
+        assert_eq!(select(&h, "@0x3000.referents.byclodo[\"m.A\"]").unwrap().set.as_slice(), &[4, 6]);
+        assert!(h.heap().contains(ObjId(9)));
+    }
+
+    #[test]
+    fn unknown_addresses_and_the_root_are_errors_at_the_atom() {
+        let h = small();
+        let e = select(&h, "heap - @0x9001").unwrap_err();
+        assert_eq!(e.position, 7);
+        assert!(e.message.contains("no object has the address 0x9001"), "{e}");
+        let e = select(&h, "(@0x0).referents").unwrap_err();
+        assert_eq!(e.position, 1);
+        assert!(e.message.contains("hp.Root"), "{e}");
+    }
+
+    #[test]
+    fn quoted_labels_read_back_unchanged() {
+        for label in [
+            "plain",
+            "dict of m.A",
+            "say \"hi\"",
+            "back\\slash\\",
+            "<script>alert('x')</script>",
+            "\"]).referrers | heap[\"",
+            "tab\tnew\nline\u{1}\u{2028}é",
+            "",
+        ] {
+            let q = Query::heap().then(Relation::Clodo, Selector::Label(label.to_owned()));
+            let back = Query::parse(&q.to_string()).unwrap();
+            match back.expr {
+                Expr::Row { of, relation: Relation::Clodo, selector: Selector::Label(l), .. } => {
+                    assert_eq!((*of, l.as_str()), (Expr::Heap, label))
+                }
+                other => panic!("{label:?}: {other:?}"),
+            }
+            assert!(!quote_label(label).contains('\n'), "one line: {label:?}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::partition::{percent, Partition};
 use crate::textwrap::wrap;
+use crate::Heap;
 
 /// heapy's line length for tables.
 pub const LINE_LENGTH: usize = 100;
@@ -26,21 +27,20 @@ pub struct RowStats {
 }
 
 /// The percentage columns and cumulative size of every row.
-pub fn row_stats(p: &Partition) -> Vec<RowStats> {
-    row_stats_upto(p, p.rows.len())
+pub fn row_stats(heap: &Heap, p: &Partition) -> Vec<RowStats> {
+    row_stats_upto(heap, p, p.len())
 }
 
-/// The percentage columns and cumulative size of the first `n` rows.
-pub fn row_stats_upto(p: &Partition, n: usize) -> Vec<RowStats> {
+/// The percentage columns and cumulative size of the first `n` rows (no labels are made).
+pub fn row_stats_upto(heap: &Heap, p: &Partition, n: usize) -> Vec<RowStats> {
     let mut cumulative = 0;
-    p.rows
-        .iter()
-        .take(n)
-        .map(|r| {
-            cumulative += r.size;
+    (0..n.min(p.len()))
+        .map(|i| {
+            let (count, size) = p.count_size(heap, i);
+            cumulative += size;
             RowStats {
-                count_pct: percent(r.count, p.count),
-                size_pct: percent(r.size, p.size),
+                count_pct: percent(count, p.count),
+                size_pct: percent(size, p.size),
                 cumulative,
                 cumulative_pct: percent(cumulative, p.size),
             }
@@ -64,26 +64,32 @@ fn pct1(part: u64, whole: u64) -> String {
 
 /// heapy's byid table: `kind` is the set's kind name (`mixed` or a kind label) and
 /// `header` the last column's header (`Brief`, `Address`, ...).
-pub fn render_id(p: &Partition, kind: &str, header: &str, all: bool) -> String {
+pub fn render_id(heap: &Heap, p: &Partition, kind: &str, header: &str, all: bool) -> String {
     let mut lines = vec![id_title(p.count, kind, p.size)];
-    if p.rows.is_empty() {
+    if p.is_empty() {
         return lines.remove(0);
     }
     let indent = " ".repeat(ID_STAT_HEADER.len());
     lines.extend(wrap(&format!("{ID_STAT_HEADER}{header}"), LINE_LENGTH, "", &indent));
-    push_rows(&mut lines, p, all, |i, row, cumulative| {
+    push_rows(heap, &mut lines, p, all, |i, row, cumulative| {
         format!("{:6} {:8} {} {:9} {} ", i, row.size, pct1(row.size, p.size), cumulative, pct1(cumulative, p.size))
     });
     lines.join("\n")
 }
 
 /// Appends the (paged) rows: the stat columns from `stats`, then the wrapped label.
-fn push_rows(lines: &mut Vec<String>, p: &Partition, all: bool, stats: impl Fn(usize, &crate::Row, u64) -> String) {
-    let shown = if all || p.rows.len() <= MAX_MORE_LINES + 1 { p.rows.len() } else { MAX_MORE_LINES };
+fn push_rows(
+    heap: &Heap,
+    lines: &mut Vec<String>,
+    p: &Partition,
+    all: bool,
+    stats: impl Fn(usize, &crate::Row, u64) -> String,
+) {
+    let shown = if all || p.len() <= MAX_MORE_LINES + 1 { p.len() } else { MAX_MORE_LINES };
     let mut cumulative = 0;
-    for (i, row) in p.rows.iter().take(shown).enumerate() {
+    for (i, row) in p.rows(heap).take(shown).enumerate() {
         cumulative += row.size;
-        let fr = stats(i, row, cumulative);
+        let fr = stats(i, &row, cumulative);
         let pad = " ".repeat(fr.len());
         let mut parts = row.label.split('\n');
         lines.extend(wrap(&format!("{fr}{}", parts.next().unwrap_or("")), LINE_LENGTH, "", &pad));
@@ -91,22 +97,22 @@ fn push_rows(lines: &mut Vec<String>, p: &Partition, all: bool, stats: impl Fn(u
             lines.extend(wrap(more, LINE_LENGTH, &pad, &pad));
         }
     }
-    if shown < p.rows.len() {
-        lines.push(format!("<{} more rows. Type e.g. '_.more' to view.>", p.rows.len() - shown));
+    if shown < p.len() {
+        lines.push(format!("<{} more rows. Type e.g. '_.more' to view.>", p.len() - shown));
     }
 }
 
 /// The text heapy prints for `str(partition)`; with `all`, every row (heapy's `.all`).
 /// A byid partition needs [`render_id`] (its title and header depend on the set).
-pub fn render(p: &Partition, all: bool) -> String {
+pub fn render(heap: &Heap, p: &Partition, all: bool) -> String {
     let mut lines = vec![title(p.count, p.size)];
-    if p.rows.is_empty() {
+    if p.is_empty() {
         return lines.remove(0);
     }
     let indent = " ".repeat(STAT_HEADER.len());
     lines.extend(wrap(&format!("{STAT_HEADER}{}", p.relation.header()), LINE_LENGTH, "", &indent));
-    let stats = row_stats_upto(p, if all { p.rows.len() } else { MAX_MORE_LINES + 1 });
-    push_rows(&mut lines, p, all, |i, row, _| {
+    let stats = row_stats_upto(heap, p, if all { p.len() } else { MAX_MORE_LINES + 1 });
+    push_rows(heap, &mut lines, p, all, |i, row, _| {
         let st = stats[i];
         format!(
             "{:6} {:6} {:3} {:8} {:3} {:9} {:3} ",
@@ -117,24 +123,34 @@ pub fn render(p: &Partition, all: bool) -> String {
 }
 
 /// heapy's text for a partition of `set`, in the format its relation uses.
-pub fn render_table(heap: &crate::Heap, set: &crate::ObjSet, p: &Partition, all: bool) -> String {
+pub fn render_table(heap: &Heap, set: &crate::ObjSet, p: &Partition, all: bool) -> String {
     if p.relation == crate::Relation::Id {
         let kind = crate::brief::id_kind_name(heap, set);
-        render_id(p, &kind, &crate::brief::id_header(heap, set), all)
+        render_id(heap, p, &kind, &crate::brief::id_header(heap, set), all)
     } else {
-        render(p, all)
+        render(heap, p, all)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::render;
     use crate::partition::{Partition, Relation, Row};
+    use crate::{read_snapshot, Heap};
 
     fn partition_of(n: usize) -> Partition {
-        let rows: Vec<Row> = (0..n).map(|i| Row::new(1, 100 - i as u64, format!("k{i:02}"))).collect();
+        partition_labelled(n, |i| format!("k{i:02}"))
+    }
+
+    fn partition_labelled(n: usize, label: impl Fn(usize) -> String) -> Partition {
+        let rows: Vec<Row> = (0..n).map(|i| Row::new(1, 100 - i as u64, label(i))).collect();
         let size = rows.iter().map(|r| r.size).sum();
-        Partition { relation: Relation::Type, count: n as u64, size, rows }
+        Partition::from_rows(Relation::Type, n as u64, size, rows)
+    }
+
+    /// Rows made by hand need no heap; `render` takes one for per-object rows.
+    fn render(p: &Partition, all: bool) -> String {
+        let heap = Heap::new(read_snapshot(&crate::testing::small_snapshot()[..]).unwrap());
+        super::render(&heap, p, all)
     }
 
     #[test]
@@ -156,8 +172,7 @@ mod tests {
 
     #[test]
     fn long_labels_wrap_under_the_label_column() {
-        let mut p = partition_of(1);
-        p.rows[0].label = format!("{} {}", "a".repeat(40), "b".repeat(40));
+        let p = partition_labelled(1, |_| format!("{} {}", "a".repeat(40), "b".repeat(40)));
         let text = render(&p, false);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[2].len(), 45 + 40);

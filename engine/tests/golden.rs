@@ -53,7 +53,7 @@ fn small_heap_agrees_with_guppy() {
     assert!(within(heap.total_size(), guppy.size, 2.0), "size {} vs guppy {}", heap.total_size(), guppy.size);
     for (rel, key) in RELATIONS {
         let ours = partition(&heap, heap.heap(), rel);
-        let ours: HashMap<&str, (u64, u64)> = ours.rows.iter().map(|r| (r.label.as_str(), (r.count, r.size))).collect();
+        let ours: HashMap<String, (u64, u64)> = ours.rows(&heap).map(|r| (r.label, (r.count, r.size))).collect();
         let theirs = &guppy.partitions[key];
         // Rows matched by label must cover nearly all of guppy's bytes.
         let matched: u64 = theirs.iter().filter(|r| ours.contains_key(r.label.as_str())).map(|r| r.size).sum();
@@ -79,7 +79,7 @@ fn small_heap_agrees_with_guppy() {
 fn small_heap_user_kinds_are_exact() {
     let (heap, guppy) = load("small");
     let clodo = partition(&heap, heap.heap(), Relation::Clodo);
-    let find = |label: &str| clodo.rows.iter().find(|r| r.label == label).map(|r| (r.count, r.size));
+    let find = |label: &str| clodo.rows(&heap).find(|r| r.label == label).map(|r| (r.count, r.size));
     for label in ["__main__.Small", "dict of __main__.Small", "__main__.Tiny"] {
         let theirs = guppy.partitions["heap"].iter().find(|r| r.label == label).expect("guppy has the row");
         assert_eq!(find(label), Some((theirs.count, theirs.size)), "{label}");
@@ -90,7 +90,7 @@ fn small_heap_user_kinds_are_exact() {
 fn small_heap_tables_golden() {
     let (heap, _) = load("small");
     for (rel, _) in RELATIONS {
-        let text = render(&partition(&heap, heap.heap(), rel), true);
+        let text = render(&heap, &partition(&heap, heap.heap(), rel), true);
         insta::assert_snapshot!(format!("small_{}", rel.name()), text);
     }
 }

@@ -4,16 +4,17 @@
 use crate::error::ApiError;
 use crate::store::{id_from_name, Store};
 use crate::views::{partition_view, relation_list, resolve_relation};
+use crate::views_object::{graph_view, object_at, object_view, parse_addr, shpaths_text, treemap_view};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use heaplens_engine::partition::partition;
 use heaplens_engine::render::render_table;
-use heaplens_wire::{PartitionView, RelationList, SnapshotInfo, SnapshotList};
+use heaplens_wire::{GraphView, ObjectView, PartitionView, RelationList, SnapshotInfo, SnapshotList, TreemapView};
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use std::io::Write;
@@ -39,6 +40,10 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}", get(get_snapshot))
         .route("/snapshots/{id}/partition", get(get_partition))
         .route("/snapshots/{id}/table", get(get_table))
+        .route("/snapshots/{id}/objects/{addr}", get(get_object))
+        .route("/snapshots/{id}/graph", get(get_graph))
+        .route("/snapshots/{id}/treemap", get(get_treemap))
+        .route("/snapshots/{id}/shpaths", get(get_shpaths))
         .route("/relations", get(get_relations))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
@@ -76,6 +81,8 @@ pub struct PartitionParams {
     offset: Option<usize>,
     limit: Option<usize>,
     all: Option<bool>,
+    /// Only rows whose label contains this, ignoring case (`/partition` only).
+    filter: Option<String>,
 }
 
 fn params(p: Result<Query<PartitionParams>, QueryRejection>) -> Result<PartitionParams, ApiError> {
@@ -92,10 +99,11 @@ async fn get_partition(
     let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
     let relation = resolve_relation(&query, p.by.as_deref())?;
     let (offset, limit) = (p.offset.unwrap_or(0), p.limit.unwrap_or(DEFAULT_LIMIT));
-    let view =
-        tokio::task::spawn_blocking(move || partition_view(&id, &snap.heap, &query, relation, offset, Some(limit)))
-            .await
-            .map_err(|e| ApiError::internal(format!("partition task failed: {e}")))??;
+    let view = tokio::task::spawn_blocking(move || {
+        partition_view(&id, &snap.heap, &query, relation, offset, Some(limit), p.filter.as_deref())
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("partition task failed: {e}")))??;
     Ok(Json(view))
 }
 
@@ -116,6 +124,155 @@ async fn get_table(
     })
     .await
     .map_err(|e| ApiError::internal(format!("table task failed: {e}")))??;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text + "\n").into_response())
+}
+
+/// Edges listed per direction by the inspector unless `limit` says otherwise, and the most.
+pub const OBJECT_EDGE_LIMIT: usize = heaplens_engine::inspect::DEFAULT_EDGE_LIMIT;
+pub const OBJECT_EDGE_MAX: usize = 5000;
+
+#[derive(Deserialize)]
+pub struct ObjectParams {
+    limit: Option<usize>,
+}
+
+/// One object by address (`0x7f12ab`): the inspector's view. `limit` (default 200, at most
+/// 5000: larger values are clamped) caps each edge list; totals are always exact.
+async fn get_object(
+    State(st): State<AppState>,
+    Path((id, addr)): Path<(String, String)>,
+    p: Result<Query<ObjectParams>, QueryRejection>,
+) -> Result<Json<ObjectView>, ApiError> {
+    let limit = p
+        .map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?
+        .0
+        .limit
+        .unwrap_or(OBJECT_EDGE_LIMIT)
+        .min(OBJECT_EDGE_MAX);
+    let snap = loaded(&st, &id)?;
+    let addr = parse_addr(&addr)?;
+    let view = tokio::task::spawn_blocking(move || -> Result<ObjectView, ApiError> {
+        let o = object_at(&snap.heap, addr)?;
+        Ok(object_view(&id, &snap.heap, o, limit))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("object task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+/// Referrer groups kept per unfolded graph node unless `k` says otherwise, and the most.
+pub const GRAPH_K: usize = heaplens_engine::refgraph::DEFAULT_K;
+pub const GRAPH_K_MAX: usize = 100;
+
+/// The parameters of `/graph`: `q`, `k`, and `expand` once per unfolded node.
+struct GraphParams {
+    q: Option<String>,
+    expand: Vec<String>,
+    k: Option<usize>,
+}
+
+/// Reads `/graph`'s parameters from the raw query string with `form_urlencoded`, because
+/// `expand` repeats (`expand=Q1&expand=Q2`), which axum's `Query` (serde_urlencoded) cannot
+/// gather into a list. Unknown parameters are ignored, as `Query` does.
+fn graph_params(raw: Option<&str>) -> Result<GraphParams, ApiError> {
+    let mut p = GraphParams { q: None, expand: Vec::new(), k: None };
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        match &*key {
+            "q" => p.q = Some(value.into_owned()),
+            "expand" => p.expand.push(value.into_owned()),
+            "k" => {
+                p.k = Some(value.parse().map_err(|_| {
+                    ApiError::bad_request(format!("bad query parameters: k: expected a number, not {value:?}"))
+                })?)
+            }
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+/// The referrer graph of `q`'s set (default `heap`), with every `expand` node unfolded
+/// (`expand` repeats; see [`graph_params`]); `k` groups per node (default 12, at most 100).
+async fn get_graph(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<GraphView>, ApiError> {
+    let p = graph_params(raw.as_deref())?;
+    let snap = loaded(&st, &id)?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let expand = p
+        .expand
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            heaplens_engine::Query::parse(text).map_err(|e| {
+                let mut err = ApiError::from(e);
+                err.message = format!("in expand parameter {} ({text:?}): {}", i + 1, err.message);
+                err
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let k = p.k.unwrap_or(GRAPH_K).min(GRAPH_K_MAX);
+    let view = tokio::task::spawn_blocking(move || graph_view(&id, &snap.heap, &query, &expand, k))
+        .await
+        .map_err(|e| ApiError::internal(format!("graph task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+/// Rows and children per row of a treemap unless the client says otherwise, and the most.
+pub const TREEMAP_LIMIT: usize = heaplens_engine::treemap::DEFAULT_LIMIT;
+pub const TREEMAP_CHILD_LIMIT: usize = heaplens_engine::treemap::DEFAULT_CHILD_LIMIT;
+pub const TREEMAP_MAX: usize = 5000;
+
+#[derive(Deserialize)]
+pub struct TreemapParams {
+    q: Option<String>,
+    by: Option<String>,
+    then: Option<String>,
+    limit: Option<usize>,
+    child_limit: Option<usize>,
+}
+
+/// `q`'s set partitioned by `by` (default: the query's `.byX`, else clodo), the first
+/// `limit` rows (default 200) each partitioned by `then` (optional; not `id`/`idset`) into
+/// at most `child_limit` children (default 50); both limits clamped to 5000.
+async fn get_treemap(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<TreemapParams>, QueryRejection>,
+) -> Result<Json<TreemapView>, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let snap = loaded(&st, &id)?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let by = resolve_relation(&query, p.by.as_deref())?;
+    let then = p.then.as_deref().map(|t| resolve_relation(&query, Some(t))).transpose()?;
+    let limit = p.limit.unwrap_or(TREEMAP_LIMIT).min(TREEMAP_MAX);
+    let child_limit = p.child_limit.unwrap_or(TREEMAP_CHILD_LIMIT).min(TREEMAP_MAX);
+    let view = tokio::task::spawn_blocking(move || treemap_view(&id, &snap.heap, &query, by, then, limit, child_limit))
+        .await
+        .map_err(|e| ApiError::internal(format!("treemap task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+pub struct ShpathsParams {
+    q: Option<String>,
+}
+
+/// heapy's `shpaths` of `q`'s set as `text/plain`: the shortest paths from the root to its
+/// members at the smallest depth, ten lines and `<... N more paths ...>` beyond eleven.
+async fn get_shpaths(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<ShpathsParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let snap = loaded(&st, &id)?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let text = tokio::task::spawn_blocking(move || shpaths_text(&snap.heap, &query))
+        .await
+        .map_err(|e| ApiError::internal(format!("shpaths task failed: {e}")))??;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text + "\n").into_response())
 }
 

@@ -67,7 +67,7 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
             "partition_s": best,
             "partition_median_s": median,
             "runs": repeat,
-            "rows": p.rows.len(),
+            "rows": p.len(),
             "text_s": text_s,
             "text_bytes": text.len(),
         }));
@@ -104,7 +104,7 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
             "text_s": text_s,
             "total_s": parse_s + select_s + view_s + text_s,
             "set_objects": set.len(),
-            "rows": p.rows.len(),
+            "rows": p.len(),
         },
         "peak_rss_bytes": proc_status_bytes("VmHWM"),
     }))

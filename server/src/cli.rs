@@ -16,7 +16,7 @@ pub fn table(path: &Path, query: &str, by: Option<&str>, all: bool, json: bool) 
     if json {
         let id =
             crate::store::id_from_name(&path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
-        let view = partition_view(&id, &heap, &q, relation, 0, None).map_err(|e| query_error(query, &e))?;
+        let view = partition_view(&id, &heap, &q, relation, 0, None, None).map_err(|e| query_error(query, &e))?;
         return serde_json::to_string_pretty(&view).map_err(|e| e.to_string());
     }
     let set = heap.select(&q).map_err(|e| query_error(query, &e))?.set;

@@ -8,3 +8,4 @@ pub mod cli;
 pub mod error;
 pub mod store;
 pub mod views;
+pub mod views_object;

@@ -51,7 +51,8 @@ pub fn resolve_relation(query: &Query, by: Option<&str>) -> Result<Relation, Que
 }
 
 /// Evaluates `query`, partitions its set by `relation`, and returns rows
-/// `offset..offset + limit` (all rows when `limit` is `None`).
+/// `offset..offset + limit` (all rows when `limit` is `None`); with a non-empty `filter`,
+/// of the rows whose label contains it (ignoring case), each with its own index.
 pub fn partition_view(
     snapshot: &str,
     heap: &Heap,
@@ -59,15 +60,21 @@ pub fn partition_view(
     relation: Relation,
     offset: usize,
     limit: Option<usize>,
+    filter: Option<&str>,
 ) -> Result<PartitionView, QueryError> {
     let selection = heap.select(query)?;
     let p = partition(heap, &selection.set, relation);
     let base = query.set_query();
-    let end = limit.map_or(p.rows.len(), |l| offset.saturating_add(l).min(p.rows.len()));
-    let stats = row_stats_upto(&p, end);
+    let matched = filter.filter(|f| !f.is_empty()).map(|f| p.matching_rows(heap, f));
+    let listed = matched.as_ref().map_or(p.len(), Vec::len);
+    let end = limit.map_or(listed, |l| offset.saturating_add(l).min(listed));
+    let index = |k: usize| matched.as_ref().map_or(k, |m| m[k] as usize);
+    // cumulative sizes run over the whole partition, up to the last row returned
+    let stats = row_stats_upto(heap, &p, if end > 0 { index(end - 1) + 1 } else { 0 });
     let rows = (offset.min(end)..end)
+        .map(index)
         .map(|i| {
-            let (r, st) = (&p.rows[i], stats[i]);
+            let (r, st) = (p.row(heap, i), stats[i]);
             PartitionRow {
                 index: i as u32,
                 count: r.count,
@@ -76,8 +83,9 @@ pub fn partition_view(
                 size_pct: st.size_pct,
                 cumulative: st.cumulative,
                 cumulative_pct: st.cumulative_pct,
-                label: r.label.clone(),
+                label: r.label,
                 query: base.then(relation, Selector::Index(i as i64)).to_string(),
+                addr: p.object(i).map(|o| format!("{:#x}", heap.snap.addr[o.idx()])),
             }
         })
         .collect();
@@ -104,7 +112,8 @@ pub fn partition_view(
         },
         count: p.count,
         size: p.size,
-        total_rows: p.rows.len() as u64,
+        total_rows: p.len() as u64,
+        matched_rows: matched.as_ref().map(|m| m.len() as u64),
         offset: offset.min(end) as u64,
         rows,
         breadcrumbs,

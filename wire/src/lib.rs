@@ -9,6 +9,10 @@
 //! * `GET /api/snapshots/{id}/partition?q=QUERY&by=RELATION&offset=N&limit=N` → [`PartitionView`]
 //! * `GET /api/relations` → [`RelationList`]
 //! * `POST /api/snapshots?name=NAME` (body: the snapshot file) → [`SnapshotInfo`] (201)
+//! * `GET /api/snapshots/{id}/objects/{addr}?limit=N` → [`ObjectView`] (`addr` is hex, `0x7f...`)
+//! * `GET /api/snapshots/{id}/graph?q=QUERY&expand=Q1&expand=Q2&k=12` → [`GraphView`]
+//! * `GET /api/snapshots/{id}/treemap?q=QUERY&by=R1&then=R2&limit=200&child_limit=50` → [`TreemapView`]
+//! * `GET /api/snapshots/{id}/shpaths?q=QUERY` → heapy's `shpaths` text (`text/plain`)
 
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +87,9 @@ pub struct PartitionRow {
     pub label: String,
     /// Query that selects this row's set (for drilling in).
     pub query: String,
+    /// The row's object (`0x7f..`) when rows are objects (`byid`, `byidset`), for the inspector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
 }
 
 /// One step of the query path, for breadcrumbs.
@@ -111,10 +118,162 @@ pub struct PartitionView {
     pub size: u64,
     /// Number of rows in the whole partition.
     pub total_rows: u64,
+    /// With a `filter`: the number of rows whose label matches it. `offset`, the returned
+    /// rows and their order are then those of the matching rows (each keeps its `index`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_rows: Option<u64>,
     /// First row returned (rows `offset..offset + rows.len()`).
     pub offset: u64,
     pub rows: Vec<PartitionRow>,
     pub breadcrumbs: Vec<Breadcrumb>,
+}
+
+/// One object up close (the page's inspector).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectView {
+    pub snapshot: String,
+    /// The object's address, `0x` and lowercase hex (`0x0` is the root, `hp.Root`).
+    pub addr: String,
+    /// heapy's type label, e.g. `dict`, `__main__.Node`.
+    pub type_name: String,
+    /// heapy's kind (clodo), e.g. `dict of __main__.Node`.
+    pub kind: String,
+    pub size: u64,
+    /// heapy's brief, e.g. `list: 0x7f..*3`.
+    pub brief: String,
+    /// The value the capture recorded (`'abc'`, `42`, `m.f`), if any.
+    pub preview: Option<String>,
+    /// Whether the root reaches the object (`false`: it is in heapu's world).
+    pub reachable: bool,
+    /// The objects it refers to, in its edge order.
+    pub referents: ObjectEdges,
+    /// The objects that refer to it (reachable ones and the root, for a reachable object),
+    /// by ascending object number.
+    pub referrers: ObjectEdges,
+    pub shpaths: ShortestPaths,
+}
+
+/// The first edges of one direction of an object, and how many there are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectEdges {
+    pub total: u64,
+    pub items: Vec<ObjectEdge>,
+}
+
+/// One edge from or to the inspected object, and the object at its other end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectEdge {
+    /// heapy's edge name: `.__dict__`, `['key']`, `[3]`, `.keys()[0]`, `list(_)[2]`, `.??`.
+    pub name: String,
+    pub addr: String,
+    pub brief: String,
+    pub kind: String,
+    pub size: u64,
+}
+
+/// heapy's shortest paths from the root (`hp.Root`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShortestPaths {
+    /// The number of shortest paths (saturating at 2^64 - 1).
+    pub total: u64,
+    /// The paths `text` numbers (heapy's first 10, or all 11), each a list of steps from
+    /// the root.
+    pub paths: Vec<Vec<PathStep>>,
+    /// heapy's lines, e.g. ` 0: hp.Root.i0_modules['__main__'].__dict__['x']`, then
+    /// `<... N more paths ...>` if cut; one `<No path: ...>` line when the root does not
+    /// reach the object.
+    pub text: Vec<String>,
+}
+
+/// One step of a path: the edge taken and the object reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathStep {
+    pub name: String,
+    pub addr: String,
+    pub brief: String,
+}
+
+/// The referrer graph of a set: kinds of referrers as nodes, unfolded on demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphView {
+    pub snapshot: String,
+    /// The current set's query, normalised.
+    pub query: String,
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    /// Whether nodes were left out (the graph holds at most 500).
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphNode {
+    /// The node's id: its query.
+    pub id: String,
+    /// The query selecting the node's set, e.g. `heap.byclodo[0].referrers.byclodo["list"]`.
+    pub query: String,
+    /// The kind of its members (for the current set: its last breadcrumb).
+    pub label: String,
+    pub count: u64,
+    pub size: u64,
+    /// Steps away from the current set (0 for it).
+    pub depth: u32,
+    pub current: bool,
+    /// Whether its referrers are in the graph.
+    pub expanded: bool,
+}
+
+/// References from the members of node `from` to those of node `to` (node ids).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphEdge {
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+    /// The commonest edge names (at most three), most first.
+    pub via: Vec<ViaCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViaCount {
+    /// heapy's edge name, e.g. `.__dict__`, `['cache']`, `[3]`.
+    pub name: String,
+    pub count: u64,
+}
+
+/// A set partitioned by `relation`, each of the largest rows partitioned again by `then`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreemapView {
+    pub snapshot: String,
+    pub query: String,
+    pub relation: String,
+    pub then: Option<String>,
+    pub count: u64,
+    pub size: u64,
+    pub cells: Vec<TreemapCell>,
+    /// The rows beyond `limit`, aggregated.
+    pub other: Option<TreemapOther>,
+}
+
+/// One rectangle: a row of the partition, or (in `children`) of a row's partition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreemapCell {
+    pub label: String,
+    pub count: u64,
+    pub size: u64,
+    /// The row's index in its partition.
+    pub index: u32,
+    /// The query selecting the cell: `Q.byR1[i]`, or `Q.byR1[i].byR2[j]` for a child.
+    pub query: String,
+    pub children: Vec<TreemapCell>,
+    /// The children beyond `child_limit`, aggregated.
+    pub other: Option<TreemapOther>,
+}
+
+/// Rows aggregated instead of shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreemapOther {
+    pub rows: u64,
+    pub count: u64,
+    pub size: u64,
 }
 
 /// The one JSON shape of every error the API returns.
