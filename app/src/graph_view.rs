@@ -1527,6 +1527,7 @@ mod tests {
             type_name: "str".into(),
             kind: "str".into(),
             size: 50,
+            retained: 50,
             brief: "'x'".into(),
             preview: None,
             reachable: true,

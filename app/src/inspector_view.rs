@@ -182,6 +182,8 @@ fn ObjectCard(route: Memo<PartitionRoute>, o: Rc<ObjectView>, more: Callback<()>
         PartitionRoute { view: ViewKind::Table, sel: None, ..base.with_query(&format!("@{addr}.referents")) }.href();
     let referrers_href =
         PartitionRoute { view: ViewKind::Table, sel: None, ..base.with_query(&format!("@{addr}.referrers")) }.href();
+    let dominos_href =
+        PartitionRoute { view: ViewKind::Table, sel: None, ..base.with_query(&format!("@{addr}.dominos")) }.href();
     let is_root = addr == "0x0";
     let facts = view! {
         <dl class="ix-facts">
@@ -189,6 +191,8 @@ fn ObjectCard(route: Memo<PartitionRoute>, o: Rc<ObjectView>, more: Callback<()>
             <dt>"Type"</dt><dd class="mono" data-test="inspector-type">{o.type_name.clone()}</dd>
             <dt>"Kind"</dt><dd class="mono" data-test="inspector-kind">{o.kind.clone()}</dd>
             <dt>"Size"</dt><dd data-test="inspector-size">{format!("{} ({})", exact_bytes(o.size), bytes(o.size))}</dd>
+            <dt title="What deleting the references to it would free, itself included (heapy's domisize)">"Retained"</dt>
+            <dd data-test="inspector-retained">{format!("{} ({})", exact_bytes(o.retained), bytes(o.retained))}</dd>
             <dt>"Brief"</dt><dd class="mono" data-test="inspector-brief">{o.brief.clone()}</dd>
             {o.preview.clone().map(|p| view! { <dt>"Value"</dt><dd><pre class="ix-preview" data-test="inspector-preview">{p}</pre></dd> })}
             {(!o.reachable).then(|| view! {
@@ -202,6 +206,8 @@ fn ObjectCard(route: Memo<PartitionRoute>, o: Rc<ObjectView>, more: Callback<()>
                 <a class="btn btn-link" href=graph_href data-test="inspector-graph-link">"Referrer chains in the graph"</a>
                 <a class="btn btn-link" href=referents_href>"Referents as a set"</a>
                 <a class="btn btn-link" href=referrers_href>"Referrers as a set"</a>
+                <a class="btn btn-link" href=dominos_href data-test="inspector-dominos-link"
+                    title="What deleting the references to it would free (heapy's dominos)">"Retained set"</a>
             </div>
         }
     });

@@ -57,5 +57,13 @@ test('a byid row opens its object in the inspector', async ({ page, request }) =
   await expect(page.getByTestId('inspector-addr')).toHaveText(first.addr!);
   await expect(page.getByTestId('inspector-brief')).toHaveText(obj.brief);
   await expect(page.getByTestId('inspector-size')).toContainText(obj.size.toLocaleString('en-US'));
+  // what it retains: the number shown, and the set behind "Retained set" (heapy's dominos)
+  const retained = (obj as unknown as { retained: number }).retained;
+  expect(retained).toBeGreaterThanOrEqual(obj.size);
+  await expect(page.getByTestId('inspector-retained')).toContainText(retained.toLocaleString('en-US'));
+  await page.getByTestId('inspector-dominos-link').click();
+  await expect.poll(() => urlState(page).q).toBe(`@${first.addr}.dominos`);
+  await expect(page.getByTestId('view-tab-table')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('body')).toContainText(`Total size = ${retained} bytes.`);
   noScriptRan();
 });

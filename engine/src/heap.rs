@@ -1,6 +1,7 @@
 //! The indexed heap: a snapshot plus what every question needs, computed once at load.
 
 use crate::classes::{self, ClassLabels, SetClasses};
+use crate::dominators::Dominators;
 use crate::idorder::IdOrder;
 use crate::ids::ObjId;
 use crate::kinds::Kinds;
@@ -77,6 +78,7 @@ pub struct Heap {
     total_size: u64,
     rcs_labels: OnceLock<ClassLabels>,
     via_labels: OnceLock<ClassLabels>,
+    dominators: OnceLock<Dominators>,
 }
 
 impl Heap {
@@ -100,6 +102,7 @@ impl Heap {
             total_size,
             rcs_labels: OnceLock::new(),
             via_labels: OnceLock::new(),
+            dominators: OnceLock::new(),
         };
         // the orders use the kinds and briefs of a built heap
         h.id_order = IdOrder::new(&h);
@@ -142,6 +145,12 @@ impl Heap {
             out.extend(self.snap.referents(o).iter().copied().filter(|&t| t != 0));
         }
         ObjSet::from_unsorted(out)
+    }
+
+    /// The dominator tree and retained sizes, computed on first use (the server starts it
+    /// right after a load; `heaplens bench` times it on its own).
+    pub fn dominators(&self) -> &Dominators {
+        self.dominators.get_or_init(|| Dominators::new(self))
     }
 
     /// The labels of all rcs classes, made on first use.

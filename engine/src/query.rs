@@ -82,6 +82,9 @@ pub enum Expr {
     Referrers(Box<Expr>),
     /// `X.referents`: the objects a member of X refers to.
     Referents(Box<Expr>),
+    /// `X.dominos`: what the root reaches only through X (X's reachable members included):
+    /// what would be freed if the references to X were deleted (heapy's `dominos`).
+    Dominos(Box<Expr>),
     /// `A op B`.
     Binary { op: SetOp, lhs: Box<Expr>, rhs: Box<Expr> },
 }
@@ -148,6 +151,10 @@ impl Expr {
             Expr::Referents(of) => {
                 of.write(f, u8::MAX)?;
                 f.write_str(".referents")
+            }
+            Expr::Dominos(of) => {
+                of.write(f, u8::MAX)?;
+                f.write_str(".dominos")
             }
             Expr::Binary { op, lhs, rhs } => {
                 let p = op.precedence();
@@ -268,6 +275,7 @@ impl Parser<'_> {
             match word {
                 "referrers" => e = Expr::Referrers(Box::new(e)),
                 "referents" => e = Expr::Referents(Box::new(e)),
+                "dominos" => e = Expr::Dominos(Box::new(e)),
                 w if w.starts_with("by") => {
                     let Some(relation) = Relation::parse(&w[2..]) else {
                         let known: Vec<_> = Relation::ALL.iter().map(|r| format!("by{}", r.name())).collect();
@@ -281,12 +289,12 @@ impl Parser<'_> {
                         return self.end_view(e, relation);
                     }
                 }
-                w => {
-                    return err(
-                        at,
-                        format!("unknown operation `.{w}`: expected `.by<relation>`, `.referrers` or `.referents`"),
-                    )
-                }
+                w => return err(
+                    at,
+                    format!(
+                        "unknown operation `.{w}`: expected `.by<relation>`, `.referrers`, `.referents` or `.dominos`"
+                    ),
+                ),
             }
         }
     }
@@ -447,6 +455,11 @@ impl Heap {
                 let x = self.eval(of, crumbs)?;
                 crumbs.push(crumb(e, None, ".referents".into()));
                 self.referents_of(&x)
+            }
+            Expr::Dominos(of) => {
+                let x = self.eval(of, crumbs)?;
+                crumbs.push(crumb(e, None, ".dominos".into()));
+                crate::dominators::dominos(self, &x)
             }
             Expr::Row { of, relation, selector, position } => {
                 let x = self.eval(of, crumbs)?;

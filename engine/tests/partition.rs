@@ -188,3 +188,17 @@ fn expression_queries_print_back_and_errors_point_at_the_problem() {
     assert!(e.message.contains("unknown operation `.referers`"));
     assert_eq!(Query::parse("heap & hoop").unwrap_err().position, 7);
 }
+
+#[test]
+fn dominos_is_a_query_step() {
+    let h = heap();
+    let q = Query::parse("(heap.bytype[\"dict\"]).dominos.bysize").unwrap();
+    assert_eq!(q.to_string(), "heap.bytype[\"dict\"].dominos.bysize");
+    let sel = h.select(&q).unwrap();
+    let dicts = h.select(&Query::parse("heap.bytype[\"dict\"]").unwrap()).unwrap().set;
+    assert_eq!(sel.set, heaplens_engine::dominators::dominos(&h, &dicts));
+    assert!(sel.set.len() > dicts.len(), "the dicts hold more than themselves");
+    assert_eq!(sel.crumbs.last().unwrap().label, ".dominos");
+    let e = Query::parse("heap.dominoes").unwrap_err();
+    assert!(e.message.contains("`.dominos`"), "{}", e.message);
+}

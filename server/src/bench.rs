@@ -49,6 +49,9 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
     let (index_s, heap) = timed(|| Heap::new(snap));
     let rss_after_index = proc_status_bytes("VmRSS");
     let peak_after_index = proc_status_bytes("VmHWM");
+    // measured after the index's RSS: the server builds it in the background after a load
+    let (dominators_s, _) = timed(|| heap.dominators().retained(heaplens_engine::ObjId(0)));
+    let peak_after_dominators = proc_status_bytes("VmHWM");
 
     let mut relations = Vec::new();
     for rel in Relation::ALL.iter().copied() {
@@ -94,6 +97,8 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
         "read_objects_per_s": objects as f64 / read_s.max(1e-9),
         "rss_after_index_bytes": rss_after_index,
         "peak_rss_after_index_bytes": peak_after_index,
+        "dominators_s": dominators_s,
+        "peak_rss_after_dominators_bytes": peak_after_dominators,
         "rss_bytes_per_object": peak_after_index as f64 / objects.max(1) as f64,
         "relations": relations,
         "query": {
@@ -136,6 +141,11 @@ pub fn bench_text(r: &Value) -> String {
         mb("peak_rss_after_index_bytes"),
         f("rss_bytes_per_object"),
         mb("peak_rss_bytes")
+    );
+    out += &format!(
+        "  dominator tree + retained sizes {:.3} s (peak RSS then {:.0} MiB)\n",
+        f("dominators_s"),
+        mb("peak_rss_after_dominators_bytes")
     );
     out += "  whole-heap partition   best ms  median ms     rows   text ms\n";
     for rel in r["relations"].as_array().into_iter().flatten() {

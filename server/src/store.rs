@@ -92,8 +92,14 @@ impl Store {
             n += 1;
         }
         let info = snapshot_info(&id, file, file_size, &heap);
-        inner.by_id.insert(id.clone(), Arc::new(Loaded { info: info.clone(), heap }));
+        let loaded = Arc::new(Loaded { info: info.clone(), heap });
+        inner.by_id.insert(id.clone(), loaded.clone());
         inner.order.push(id);
+        // the dominator tree (retained sizes, dominos) is built in the background right away,
+        // so the first question that needs it rarely waits
+        std::thread::spawn(move || {
+            loaded.heap.dominators();
+        });
         info
     }
 

@@ -78,6 +78,7 @@ pub fn object_view(snapshot: &str, heap: &Heap, o: ObjId, limit: usize) -> wire:
         type_name: i.type_label,
         kind: i.kind,
         size: i.size,
+        retained: heap.dominators().retained(o),
         brief: i.brief,
         preview: i.preview,
         reachable: i.reachable,

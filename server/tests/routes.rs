@@ -335,6 +335,13 @@ async fn real_heap_object_and_paths_match_heapy_notation() {
             " 0: hp.Root.i0_t140424652196736_f1.f_globals['KEEP']['smalls'][2]",
         ]
     );
+    // an object's retained size (dominator tree) is the size of its `.dominos` set (exact walk)
+    for (_, obj) in &found {
+        let q = format!("@{}.dominos", obj["addr"].as_str().unwrap());
+        let (_, dominos) = get(&app, &format!("/api/snapshots/testdata/partition?q={}&by=unity", enc(&q))).await;
+        assert_eq!(obj["retained"], dominos["size"], "{q}");
+        assert!(obj["retained"].as_u64().unwrap() > obj["size"].as_u64().unwrap(), "a Small holds its dict");
+    }
     insta::assert_json_snapshot!(found[0].1);
 }
 

@@ -139,6 +139,9 @@ pub struct ObjectView {
     /// heapy's kind (clodo), e.g. `dict of __main__.Node`.
     pub kind: String,
     pub size: u64,
+    /// What deleting the references to this object would free, itself included (its
+    /// dominator subtree's size; heapy's `domisize`). 0 when the root does not reach it.
+    pub retained: u64,
     /// heapy's brief, e.g. `list: 0x7f..*3`.
     pub brief: String,
     /// The value the capture recorded (`'abc'`, `42`, `m.f`), if any.

@@ -1,0 +1,130 @@
+"""heapy's ``domisize`` against ours (``QUERY.dominos``), same heap, same process (issue 5).
+
+The heap built here has objects that only a *set* dominates: pair i of ``DOwner`` instances
+shares one payload list, so neither owner alone frees it, the pair does. heapy's
+``hp.iso(*objects).domisize`` and our ``heaplens table SNAP --query '(...).dominos' --json``
+must give the same size (and count) for single objects, pairs, and whole rows of the
+partition by kind.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from test_cli import binary
+
+guppy = pytest.importorskip('guppy')
+from guppy import hpy  # noqa: E402
+
+
+class DOwner:
+    def __init__(self, i, shared):
+        self.name = 'owner-%d' % i * 2
+        self.own = ['own-%d-%d' % (i, j) for j in range(i % 7 + 1)]
+        self.shared = shared
+
+
+class DChain:
+    __slots__ = ('v', 'next')
+
+    def __init__(self, v, nxt):
+        self.v = v
+        self.next = nxt
+
+
+HEAP = {}
+
+
+def build():
+    left, right = [], []
+    for i in range(150):
+        shared = ['shared-%d-%d' % (i, j) for j in range(5)]
+        left.append(DOwner(i, shared))
+        right.append(DOwner(1000 + i, shared))
+    HEAP['left'] = left
+    HEAP['right'] = right
+    head = None
+    for i in range(2000):
+        head = DChain(float(i), head)
+    HEAP['chain'] = head
+
+
+def ours(path, query):
+    p = subprocess.run([binary(), 'table', path, '--by', 'unity', '--query', query, '--json'],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    j = json.loads(p.stdout)
+    return j['count'], j['size']
+
+
+def pair_members(theirs):
+    q = [q for q in theirs if q.startswith('(')][0]
+    return q.strip('()').split(' | ')
+
+
+def at(o):
+    return '@0x%x' % id(o)
+
+
+@pytest.fixture(scope='module')
+def world(tmp_path_factory):
+    hp = hpy()
+    hp.heap()
+    build()
+    path = str(tmp_path_factory.mktemp('dom') / 'dom.hls')
+    import heaplens
+    heaplens.dump(path, _frame=sys._getframe())
+    m = __name__
+    h = HEAP
+    # each set is made only while heapy measures it: a list of the members held meanwhile
+    # must not also hold what they dominate
+    cases = {
+        # single objects: an owner (its dict, name and own list), a chain link (the rest of the chain)
+        at(h['left'][3]): lambda: [h['left'][3]],
+        at(h['right'][10]): lambda: [h['right'][10]],
+        at(h['chain'].next.next): lambda: [h['chain'].next.next],
+        at(h['left'][0].shared): lambda: [h['left'][0].shared],
+        # a pair frees its shared list; each alone does not
+        '(%s | %s)' % (at(h['left'][5]), at(h['right'][5])): lambda: [h['left'][5], h['right'][5]],
+        at(h['left'][5]): lambda: [h['left'][5]],
+        at(h['right'][5]): lambda: [h['right'][5]],
+        # whole rows of the partition by kind
+        'heap.byclodo["%s.DOwner"]' % m: lambda: h['left'] + h['right'],
+        'heap.byclodo["dict of %s.DOwner"]' % m: lambda: [o.__dict__ for o in h['left'] + h['right']],
+        'heap.byclodo["%s.DChain"]' % m: lambda: list(_links(h['chain'])),
+    }
+    theirs = {}
+    for q, objs in cases.items():
+        s = hp.iso(*objs())
+        d = s.dominos
+        theirs[q] = (d.count, d.size, s.domisize)
+        del s, d
+    yield path, theirs
+    HEAP.clear()
+
+
+def _links(n):
+    while n is not None:
+        yield n
+        n = n.next
+
+
+def test_domisize_equals_heapys(world):
+    path, theirs = world
+    seen = []
+    for q, (count, size, domisize) in theirs.items():
+        assert size == domisize
+        got = ours(path, q + '.dominos')
+        seen.append((q, got, (count, size)))
+        assert got == (count, size), q
+    # the pair is worth more than its members apart: the shared list (6 objects) counts only together
+    pair = [v for q, v in theirs.items() if q.startswith('(')][0]
+    apart = [theirs[q] for q in theirs if q.startswith('@') and q in pair_members(theirs)]
+    assert len(apart) == 2
+    assert pair[0] == apart[0][0] + apart[1][0] + 6
+    print('\ndomisize, ours vs heapy:')
+    for q, got, want in seen:
+        print('  %-60s %s %s' % (q[:60], got, want))
+
