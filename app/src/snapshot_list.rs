@@ -77,6 +77,17 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
             let python_title = s.python.clone();
             let file_title = s.file.clone();
             let size_title = format!("{} bytes", format::grouped(s.total_size));
+            // heapy's heapu: what the GC tracked but the root did not reach, by type as heapy shows it
+            let heapu = (s.unreachable > 0).then(|| {
+                let route = PartitionRoute::root(&s.id).with_query("heapu").with_relation("type");
+                let title = "Objects the GC tracked that the root does not reach (heapy's heapu), by type";
+                view! {
+                    <a data-test="heapu-link" href=route.href() title=title on:click=|ev| ev.stop_propagation()>
+                        {format::grouped(s.unreachable)}
+                    </a>
+                }
+                .into_any()
+            });
             view! {
                 <tr
                     class="clickable"
@@ -96,6 +107,7 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
                     <td class="num">{s.pid}</td>
                     <td class="argv mono" title=argv_title>{argv}</td>
                     <td class="num">{format::grouped(s.objects)}</td>
+                    <td class="num">{heapu.unwrap_or_else(|| view! { <span class="dim">"0"</span> }.into_any())}</td>
                     <td class="num" title=size_title>
                         {format::bytes(s.total_size)}
                     </td>
@@ -115,6 +127,7 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
                         <th class="num">"PID"</th>
                         <th>"Command line"</th>
                         <th class="num">"Objects"</th>
+                        <th class="num" title="heapy's heapu: GC-tracked objects the root does not reach">"Unreachable"</th>
                         <th class="num">"Total size"</th>
                         <th class="num">"Capture"</th>
                     </tr>

@@ -289,12 +289,14 @@ impl Parser<'_> {
                         return self.end_view(e, relation);
                     }
                 }
-                w => return err(
-                    at,
-                    format!(
+                w => {
+                    return err(
+                        at,
+                        format!(
                         "unknown operation `.{w}`: expected `.by<relation>`, `.referrers`, `.referents` or `.dominos`"
                     ),
-                ),
+                    )
+                }
             }
         }
     }

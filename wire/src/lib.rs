@@ -40,6 +40,9 @@ pub struct SnapshotInfo {
     /// Total `sys.getsizeof` size of those objects.
     pub total_size: u64,
     pub edges: u64,
+    /// GC-tracked objects the capture found but the root does not reach (heapy's `heapu`).
+    #[serde(default)]
+    pub unreachable: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
