@@ -1378,11 +1378,13 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
         viz_status::error_overlay(failed, draw_error.get())
     };
     let resolve_box = move || viz_status::resolving_box(resolving.get());
-    let state = move || match (load.get(), busy.get(), drawn.get()) {
-        (Load::Failed(..), _, _) => "error",
-        (_, true, _) => "loading",
-        (Load::Ready(..), false, true) => "ready",
-        _ => "loading",
+    let state = move || {
+        let (failed, ready) = match load.get() {
+            Load::Failed(..) => (true, false),
+            Load::Ready(..) => (false, drawn.get()),
+            _ => (false, false),
+        };
+        viz_status::state(failed, busy.get(), ready)
     };
     let has_expand = move || !route.read().expand.is_empty();
 

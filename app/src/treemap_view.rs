@@ -622,11 +622,13 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
         viz_status::error_overlay(failed, draw_error.get())
     };
     let resolve_box = move || viz_status::resolving_box(resolving.get());
-    let state = move || match (load.get(), busy.get(), drawn.get()) {
-        (Load::Failed(..), _, _) => "error",
-        (_, true, _) => "loading",
-        (Load::Ready(..), false, Some(_)) => "ready",
-        _ => "loading",
+    let state = move || {
+        let (failed, ready) = match load.get() {
+            Load::Failed(..) => (true, false),
+            Load::Ready(..) => (false, drawn.get().is_some()),
+            _ => (false, false),
+        };
+        viz_status::state(failed, busy.get(), ready)
     };
 
     view! {

@@ -27,3 +27,13 @@ pub fn resolving_box(resolving: Option<Result<String, ApiError>>) -> Option<AnyV
         None => None,
     }
 }
+
+/// A view's `data-state` for tests and styles: `error`, `loading` (also while busy), or `ready`
+/// once its data is drawn.
+pub fn state(failed: bool, busy: bool, ready: bool) -> &'static str {
+    match (failed, busy, ready) {
+        (true, _, _) => "error",
+        (false, false, true) => "ready",
+        _ => "loading",
+    }
+}
