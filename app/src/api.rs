@@ -241,6 +241,23 @@ pub async fn treemap(
     get_json(&url).await
 }
 
+/// `GET /api/snapshots/{id}/treemap?q=&by=&measure=retained&limit=`: one level, each cell
+/// sized by its retained size.
+pub async fn treemap_retained(
+    id: &str,
+    query: &str,
+    relation: &str,
+    limit: u64,
+) -> Result<heaplens_wire::TreemapView, ApiError> {
+    get_json(&format!(
+        "/api/snapshots/{}/treemap?q={}&by={}&limit={limit}&measure=retained",
+        encode(id),
+        encode(query),
+        encode(relation),
+    ))
+    .await
+}
+
 /// `GET /api/snapshots/{id}/graph?q=&expand=Q1&expand=Q2&k=`
 pub async fn graph(id: &str, query: &str, expand: &[String], k: u32) -> Result<heaplens_wire::GraphView, ApiError> {
     let mut url = format!("/api/snapshots/{}/graph?q={}&k={k}", encode(id), encode(query));
@@ -411,4 +428,39 @@ mod address_tests {
         assert!(address_tokens("'abc' 0x12 ax0x1234 0x1234567890abcdef0 0x12345g").is_empty());
         assert_eq!(address_tokens("0x1234 0x1234"), vec!["0x1234"]);
     }
+}
+
+/// `GET /api/snapshots/{id}/retained?q=&by=&rows=`: the retained size (heapy's `domisize`)
+/// of some rows of a partition.
+pub async fn retained(
+    id: &str,
+    query: &str,
+    relation: &str,
+    rows: &[usize],
+) -> Result<heaplens_wire::RetainedView, ApiError> {
+    let rows: Vec<String> = rows.iter().map(|i| i.to_string()).collect();
+    get_json(&format!(
+        "/api/snapshots/{}/retained?q={}&by={}&rows={}",
+        encode(id),
+        encode(query),
+        encode(relation),
+        rows.join(",")
+    ))
+    .await
+}
+
+/// `GET /api/snapshots/{id}/domtree?q=` (the set's top retainers) or `?addr=` (what the object
+/// immediately dominates): one level of the dominator tree, largest retained size first.
+pub async fn domtree(
+    id: &str,
+    query: &str,
+    addr: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<heaplens_wire::DomTreeView, ApiError> {
+    let mut url = format!("/api/snapshots/{}/domtree?q={}&offset={offset}&limit={limit}", encode(id), encode(query));
+    if let Some(a) = addr {
+        url += &format!("&addr={}", encode(a));
+    }
+    get_json(&url).await
 }

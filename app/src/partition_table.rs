@@ -14,6 +14,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::format::{bytes, exact_bytes, grouped};
 use crate::partition_data::PartitionData;
+use crate::retained_data::RetainedData;
 use crate::route_state::{is_plain_row_click, PartitionRoute};
 
 /// Height of every row, in CSS pixels (the stylesheet's `--row-h` must agree).
@@ -121,6 +122,20 @@ pub fn PartitionTable(
             })
         })
     };
+    // the retained column: sizes of the rows on screen, asked for as they appear
+    let visible = Memo::new(move |_| {
+        let (first, last) = window.get();
+        list.with(|l| (first..last).map(|pos| l.index_at(pos)).filter(|&i| i != usize::MAX).collect::<Vec<_>>())
+    });
+    let retained = RetainedData::new(Memo::new(move |_| route.with(|r| r.data_key())), visible);
+    let retained_title = move || {
+        retained.error().map_or_else(
+            || "Retained size: what would be freed if the row's objects were gone (heapy's domisize of the row's set). \
+                Rows overlap, so the column does not add up."
+                .to_owned(),
+            |e| format!("Retained sizes could not be computed: {e}"),
+        )
+    };
     let total_size = Memo::new(move |_| data.view().map_or(0, |v| v.size));
     let header = Memo::new(move |_| data.view().map(|v| v.header.clone()).unwrap_or_default());
     let body_height = move || format!("{}px", list.with(RowList::len) as f64 * ROW_H);
@@ -147,6 +162,7 @@ pub fn PartitionTable(
                 <div role="columnheader" class="num pct">"%"</div>
                 <div role="columnheader" class="num">"Cumulative"</div>
                 <div role="columnheader" class="num pct">"%"</div>
+                <div role="columnheader" class="num" data-test="retained-header" title=retained_title>"Retained"</div>
                 <div role="columnheader" class="bar-col" aria-label="Share of size"></div>
                 <div role="columnheader" class="label" data-test="relation-header">{move || header.get()}</div>
             </div>
@@ -154,7 +170,7 @@ pub fn PartitionTable(
                 <For
                     each=lines
                     key=|l| (l.generation, l.pos, l.index, l.row.is_some())
-                    children=move |l| line_view(l, route, selected, total_size, navigate.clone())
+                    children=move |l| line_view(l, route, selected, total_size, retained, navigate.clone())
                 />
                 <Show when=move || list.with(RowList::len) == 0 && data.store.with(|s| s.total > 0)>
                     <div class="pt-empty" data-test="no-match">
@@ -171,6 +187,7 @@ fn line_view(
     route: Memo<PartitionRoute>,
     selected: RwSignal<Option<usize>>,
     total_size: Memo<u64>,
+    retained: RetainedData,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
 ) -> AnyView {
     let top = format!("translateY({}px)", line.pos as f64 * ROW_H);
@@ -228,6 +245,7 @@ fn line_view(
                 {grouped(row.cumulative)}
             </div>
             <div role="cell" class="num pct">{row.cumulative_pct}</div>
+            {retained_cell(retained, index)}
             <div role="cell" class="bar-col" title=format!("{share:.1}% of the set's size")>
                 <div class="bar"><div class="bar-fill" style:width=format!("{share:.2}%")></div></div>
             </div>
@@ -238,4 +256,20 @@ fn line_view(
         </div>
     }
     .into_any()
+}
+
+/// A row's retained size, or a dim "…" until the server has answered.
+fn retained_cell(retained: RetainedData, index: usize) -> impl IntoView {
+    move || {
+        match retained.get(index) {
+        Some(r) => view! {
+            <div role="cell" class="num" data-test="retained" data-retained=r title=format!("{} ({})", bytes(r), exact_bytes(r))>
+                {grouped(r)}
+            </div>
+        }
+        .into_any(),
+        None => view! { <div role="cell" class="num pending-cell" data-test="retained-pending" aria-busy="true">"…"</div> }
+            .into_any(),
+    }
+    }
 }

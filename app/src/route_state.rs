@@ -1,6 +1,6 @@
 //! The URL is the state: everything that defines what the partition page shows.
 //!
-//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&sel=ADDR][&expand=QUERY]*[&filter=TEXT]`
+//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&measure=retained][&sel=ADDR][&expand=QUERY]*[&open=ADDR]*[&filter=TEXT]`
 //! ↔ [`PartitionRoute`]. Views read the route through [`use_partition_route`] and change it
 //! only by navigating to [`PartitionRoute::href`], so reload, pasted links, "copy link" and
 //! back/forward all show the same view.
@@ -10,15 +10,17 @@
 //! | `v` | version of this URL scheme ([`URL_VERSION`]) | version 1 (links older than `v`) |
 //! | `q` | the set: a query path, e.g. `heap.byclodo[2].referrers` | `heap` |
 //! | `by` | the relation the set is partitioned by (`clodo`, `type`, `via`, ...) | `clodo` |
-//! | `view` | `table`, `treemap`, `graph` or `inspector` ([`ViewKind`]) | `table` |
+//! | `view` | `table`, `treemap`, `graph`, `inspector` or `domtree` ([`ViewKind`]) | `table` |
 //! | `then` | the treemap's second relation: each row split again by it | one level |
+//! | `measure` | `retained`: the treemap's areas are retained sizes | sizes in bytes |
 //! | `sel` | the selected object's address, `0x` + hex digits (inspector) | nothing selected |
 //! | `expand` | repeated: queries of expanded graph nodes, in expansion order | none expanded |
+//! | `open` | repeated: addresses of opened dominator tree nodes | none opened |
 //! | `filter` | the table's label filter (case-insensitive substring) | no filter |
 //!
 //! [`PartitionRoute::href`] always writes `v`, `q`, `by` and `view`, and the others only
-//! when they are set (`then` came later within version 1: a link without it means what it
-//! always meant). Parsing never fails: a value that makes no sense (an unknown view,
+//! when they are set (`then`, `measure` and `open` came later within version 1: a link
+//! without them means what it always meant). Parsing never fails: a value that makes no sense (an unknown view,
 //! a `sel` that is not an address) falls back to its default, so any link opens something.
 //!
 //! # Versions and migration
@@ -76,11 +78,14 @@ pub enum ViewKind {
     Graph,
     /// One object: its fields, referrers and referents.
     Inspector,
+    /// The dominator tree: who retains what, biggest first.
+    DomTree,
 }
 
 impl ViewKind {
     /// Every kind, in tab order.
-    pub const ALL: [ViewKind; 4] = [ViewKind::Table, ViewKind::Treemap, ViewKind::Graph, ViewKind::Inspector];
+    pub const ALL: [ViewKind; 5] =
+        [ViewKind::Table, ViewKind::Treemap, ViewKind::Graph, ViewKind::DomTree, ViewKind::Inspector];
 
     /// The name in URLs and `data-test` attributes.
     pub fn as_str(self) -> &'static str {
@@ -89,6 +94,7 @@ impl ViewKind {
             ViewKind::Treemap => "treemap",
             ViewKind::Graph => "graph",
             ViewKind::Inspector => "inspector",
+            ViewKind::DomTree => "domtree",
         }
     }
 
@@ -104,6 +110,7 @@ impl ViewKind {
             ViewKind::Treemap => "Treemap",
             ViewKind::Graph => "Graph",
             ViewKind::Inspector => "Inspector",
+            ViewKind::DomTree => "Dominators",
         }
     }
 
@@ -121,7 +128,9 @@ impl ViewKind {
                  treemap), optionally each split again by a second relation (\"then\"). Hover a \
                  cell for its label, count and size; click it to make its objects the set (a cell \
                  of one object, under .byid, opens the inspector); the path above zooms back out. \
-                 The smallest rows are drawn together as one grey cell."
+                 The smallest rows are drawn together as one grey cell. \"Retained\" sizes \
+                 the rows by what they keep alive (heapy's domisize) instead: those areas overlap \
+                 (a dict retains its values), so they do not add up to the set."
             }
             ViewKind::Graph => {
                 "Who holds the set: its referrers grouped by kind (heapy's .referrers.byclodo), \
@@ -136,6 +145,14 @@ impl ViewKind {
                  it refers to and those referring to it (click a row to inspect that object); and \
                  heapy's shortest paths from the root, each step a link to its object. Without a \
                  selected object, pick one of the set's objects."
+            }
+            ViewKind::DomTree => {
+                "The dominator tree (like Eclipse MAT's): an object dominates another when every \
+                 path from the root to it passes through the first, so freeing the first frees \
+                 both. The top level lists the set's objects that no other member dominates (for \
+                 the whole heap: what the root holds); ▸ opens an object's dominated objects. Each \
+                 line shows its retained size (what freeing it frees, heapy's domisize) and share \
+                 of the heap, biggest first; \"retained set\" shows those objects as a set."
             }
         }
     }
@@ -161,10 +178,14 @@ pub struct PartitionRoute {
     pub view: ViewKind,
     /// The treemap's second relation (each row split again by it), if any.
     pub then: Option<String>,
+    /// The treemap's areas are retained sizes (`measure=retained`) instead of sizes.
+    pub by_retained: bool,
     /// The selected object's address, normalised to lower-case `0x…`.
     pub sel: Option<String>,
     /// Queries of expanded graph nodes, in expansion order, without duplicates.
     pub expand: Vec<String>,
+    /// Addresses of opened dominator tree nodes (normalised `0x…`), without duplicates.
+    pub open: Vec<String>,
     /// The table's label filter; empty for none.
     pub filter: String,
 }
@@ -213,8 +234,10 @@ impl PartitionRoute {
             relation: DEFAULT_RELATION.to_owned(),
             view: ViewKind::Table,
             then: None,
+            by_retained: false,
             sel: None,
             expand: Vec::new(),
+            open: Vec::new(),
             filter: String::new(),
         }
     }
@@ -225,9 +248,15 @@ impl PartitionRoute {
         let raw = parse_query(search);
         let params = migrate(link_version(&raw), raw);
         let mut expand: Vec<String> = Vec::new();
+        let mut open: Vec<String> = Vec::new();
         for (k, v) in &params {
             if k == "expand" && !v.trim().is_empty() && !expand.contains(v) && expand.len() < MAX_EXPAND {
                 expand.push(v.clone());
+            }
+            if let Some(a) = (k == "open").then(|| normalise_address(v)).flatten() {
+                if !open.contains(&a) && open.len() < MAX_EXPAND {
+                    open.push(a);
+                }
             }
         }
         Self {
@@ -236,8 +265,10 @@ impl PartitionRoute {
             relation: non_empty(first(&params, "by"), DEFAULT_RELATION),
             view: first(&params, "view").and_then(ViewKind::parse).unwrap_or_default(),
             then: first(&params, "then").map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned),
+            by_retained: first(&params, "measure") == Some("retained"),
             sel: first(&params, "sel").and_then(normalise_address),
             expand,
+            open,
             filter: first(&params, "filter").unwrap_or("").chars().take(MAX_FILTER_CHARS).collect(),
         }
     }
@@ -288,6 +319,9 @@ impl PartitionRoute {
             out.push_str("&then=");
             out.push_str(&encode(then));
         }
+        if self.by_retained {
+            out.push_str("&measure=retained");
+        }
         if let Some(sel) = &self.sel {
             out.push_str("&sel=");
             out.push_str(&encode(sel));
@@ -295,6 +329,10 @@ impl PartitionRoute {
         for e in &self.expand {
             out.push_str("&expand=");
             out.push_str(&encode(e));
+        }
+        for a in &self.open {
+            out.push_str("&open=");
+            out.push_str(&encode(a));
         }
         if !self.filter.is_empty() {
             out.push_str("&filter=");
@@ -349,8 +387,10 @@ mod tests {
             relation: "via".into(),
             view: ViewKind::Graph,
             then: Some("type".into()),
+            by_retained: true,
             sel: Some("0x7f3a2b1c".into()),
             expand: vec!["heap.byclodo[0]".into(), "heap.byvia[3] & heap.bytype[1]".into()],
+            open: vec!["0x7f00".into(), "0xabc".into()],
             filter: "dict of".into(),
         }
     }
@@ -397,8 +437,10 @@ mod tests {
                 relation: s.into(),
                 view: ViewKind::Table,
                 then: Some(s.into()),
+                by_retained: false,
                 sel: None,
                 expand: vec![s.into(), format!("{s}2")],
+                open: Vec::new(),
                 filter: s.into(),
             };
             let back = round_trip(&r);
@@ -424,6 +466,12 @@ mod tests {
         assert_eq!((t.view, t.then.as_deref()), (ViewKind::Treemap, None));
         assert_eq!(PartitionRoute::from_url("demo", "v=1&view=treemap&then=type").then.as_deref(), Some("type"));
         assert_eq!(PartitionRoute::from_url("demo", "v=1&view=treemap&then=%20").then, None);
+        // `measure` and `open` came later: without them, sizes in bytes and nothing opened
+        assert!(!t.by_retained && t.open.is_empty());
+        assert!(PartitionRoute::from_url("demo", "v=1&view=treemap&measure=retained").by_retained);
+        assert!(!PartitionRoute::from_url("demo", "v=1&view=treemap&measure=weight").by_retained);
+        let d = PartitionRoute::from_url("demo", "v=1&view=domtree&open=0xAB&open=zz&open=0xab&open=0x1");
+        assert_eq!((d.view, d.open), (ViewKind::DomTree, vec!["0xab".to_owned(), "0x1".to_owned()]));
         assert!(!PartitionRoute::needs_canonical_rewrite(search_of(&r.href())));
         // the very first links had only q (or nothing)
         assert_eq!(PartitionRoute::from_url("demo", ""), PartitionRoute::root("demo"));

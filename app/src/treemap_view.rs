@@ -34,6 +34,8 @@ pub const LIMIT: u64 = 5000;
 /// Rows and children per row asked for with a second relation (at most 5,000 children).
 pub const NESTED_LIMIT: u64 = 200;
 pub const CHILD_LIMIT: u64 = 25;
+/// Rows sized by retained size (each a walk of part of the heap on the server).
+pub const RETAINED_LIMIT: u64 = 60;
 /// Height of a parent's header strip (its label) when nested.
 const HEADER_H: f64 = 16.0;
 /// Relations that split a set into single objects (a cell is then one object).
@@ -59,6 +61,8 @@ struct Cell {
     single: bool,
     /// Top-level position (colour).
     hue_index: usize,
+    /// The row's retained size, when the areas show it.
+    retained: Option<u64>,
 }
 
 /// What the treemap asks the server for.
@@ -68,6 +72,7 @@ struct Request {
     query: String,
     relation: String,
     then: Option<String>,
+    by_retained: bool,
 }
 
 /// The cells of `view` in layout order (parents before their children), and the JSON tree
@@ -93,6 +98,7 @@ fn flatten(view: &TreemapView) -> (Vec<Cell>, String) {
             parent,
             single: false,
             hue_index: hue,
+            retained: None,
         });
         if !*first {
             json.push(',');
@@ -108,7 +114,7 @@ fn flatten(view: &TreemapView) -> (Vec<Cell>, String) {
         }
         first = false;
         if c.children.is_empty() {
-            json.push_str(&format!("{{\"k\":{k},\"v\":{}}}", c.size));
+            json.push_str(&format!("{{\"k\":{k},\"v\":{}}}", c.retained.unwrap_or(c.size)));
             continue;
         }
         json.push_str(&format!("{{\"k\":{k},\"v\":0,\"children\":["));
@@ -127,7 +133,9 @@ fn flatten(view: &TreemapView) -> (Vec<Cell>, String) {
         }
         json.push_str("]}");
     }
-    if let Some(o) = &view.other {
+    // sized by retained size, the rows left out are not drawn: their sizes are another measure
+    let by_retained = view.cells.first().is_some_and(|c| c.retained.is_some());
+    if let Some(o) = view.other.as_ref().filter(|_| !by_retained) {
         let hue = view.cells.len();
         push_other(&mut cells, &mut json, &mut first, o, None, hue);
     }
@@ -145,6 +153,7 @@ fn cell(c: &TreemapCell, parent: Option<usize>, hue_index: usize, per_object: bo
         parent,
         single: per_object && c.count == 1,
         hue_index,
+        retained: c.retained,
     }
 }
 
@@ -337,7 +346,7 @@ fn draw(
         if p.parent || (ch >= 32.0 && cw >= 50.0) {
             let size = doc.create_element("span")?;
             size.set_class_name("tm-size");
-            size.set_text_content(Some(&bytes(c.size)));
+            size.set_text_content(Some(&bytes(c.retained.unwrap_or(c.size))));
             el.append_child(&size)?;
         }
         new_layer.append_child(&el)?;
@@ -403,6 +412,7 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
             query: r.query.clone(),
             relation: r.relation.clone(),
             then: r.then.clone(),
+            by_retained: r.by_retained,
         }
     });
     let load = RwSignal::new(Load::Loading);
@@ -413,8 +423,11 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
         let start = d3::now();
         spawn_local(async move {
             let (limit, child_limit) = if req.then.is_some() { (NESTED_LIMIT, CHILD_LIMIT) } else { (LIMIT, 0) };
-            let res =
-                api::treemap(&req.snapshot, &req.query, &req.relation, req.then.as_deref(), limit, child_limit).await;
+            let res = if req.by_retained {
+                api::treemap_retained(&req.snapshot, &req.query, &req.relation, RETAINED_LIMIT).await
+            } else {
+                api::treemap(&req.snapshot, &req.query, &req.relation, req.then.as_deref(), limit, child_limit).await
+            };
             if request.try_get_untracked().as_ref() != Some(&req) {
                 return;
             }
@@ -555,7 +568,12 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
         let top = if y + 120.0 > stage_h { (y - 110.0).max(4.0) } else { y + 16.0 };
         let parent = c.parent.and_then(|p| cells.get(p).map(|p| p.label.clone()));
         let counts = format!("{} objects · {}", grouped(c.count), exact_bytes(c.size));
-        let human = format!("{} · {} of the set", bytes(c.size), percent(c.size, view.size));
+        let human = match c.retained {
+            Some(r) => {
+                format!("retains {} ({}) · {} of the set's size", bytes(r), exact_bytes(r), percent(r, view.size))
+            }
+            None => format!("{} · {} of the set", bytes(c.size), percent(c.size, view.size)),
+        };
         let hint = match (&c.query, c.single) {
             (None, _) => format!("{} rows too small to draw, together", grouped(c.other_rows)),
             (Some(_), true) => "Click: inspect this object".to_owned(),
@@ -599,6 +617,17 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
         }
     };
     let per_object = move || PER_OBJECT.contains(&route.read().relation.as_str());
+    // what the areas show: bytes, or retained sizes (one level only)
+    let on_measure = {
+        let navigate = navigate.clone();
+        move |ev: web_sys::Event| {
+            let by_retained = event_target_value(&ev) == "retained";
+            let r = route.get_untracked();
+            let then = if by_retained { None } else { r.then.clone() };
+            navigate(&PartitionRoute { by_retained, then, ..r }.href(), Default::default());
+        }
+    };
+    let by_retained = move || route.read().by_retained;
 
     let summary = move || match load.get() {
         Load::Ready(v, cells, _) => {
@@ -609,6 +638,15 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
                 .map(|o| format!(" · {} smaller rows as one grey cell", grouped(o.rows)))
                 .unwrap_or_default();
             let then = v.then.as_ref().map(|t| format!(", each split .by{t}")).unwrap_or_default();
+            if v.cells.first().is_some_and(|c| c.retained.is_some()) {
+                let rest = v.other.as_ref().map(|o| format!(" · {} smaller rows not drawn", grouped(o.rows)));
+                return format!(
+                    "{} cells by .by{}, sized by retained size (they overlap){}",
+                    grouped(shown as u64),
+                    v.relation,
+                    rest.unwrap_or_default()
+                );
+            }
             format!("{} cells by .by{}{then}{other}", grouped(shown as u64), v.relation)
         }
         Load::Loading => "Loading the treemap…".into(),
@@ -636,8 +674,17 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
             <div class="viz-tools">
                 <label class="picker">
                     <span class="dim">"then"</span>
-                    <select data-test="treemap-then" on:change=on_then disabled=per_object title="Split each row again by a second relation">
+                    <select data-test="treemap-then" on:change=on_then disabled=move || per_object() || by_retained()
+                        title="Split each row again by a second relation">
                         {then_options}
+                    </select>
+                </label>
+                <label class="picker">
+                    <span class="dim">"areas"</span>
+                    <select data-test="treemap-measure" on:change=on_measure
+                        title="Size: the rows' own bytes. Retained: what each row keeps alive (heapy's domisize).">
+                        <option value="size" selected=move || !by_retained()>"size"</option>
+                        <option value="retained" selected=by_retained>"retained size"</option>
                     </select>
                 </label>
                 <span class="dim viz-summary" data-test="treemap-summary">{summary}</span>
@@ -690,6 +737,7 @@ mod tests {
             query: format!("q.{label}"),
             children,
             other: None,
+            retained: None,
         }
     }
 

@@ -27,6 +27,7 @@ pub const VIEWS: &[(ViewKind, RenderView)] = &[
     (ViewKind::Table, table_view::render),
     (ViewKind::Treemap, crate::treemap_view::render),
     (ViewKind::Graph, crate::graph_view::render),
+    (ViewKind::DomTree, crate::domtree_view::render),
     (ViewKind::Inspector, crate::inspector_view::render),
 ];
 

@@ -128,3 +128,57 @@ def test_domisize_equals_heapys(world):
     for q, got, want in seen:
         print('  %-60s %s %s' % (q[:60], got, want))
 
+
+
+def imdom_ours(path, query):
+    p = subprocess.run([binary(), 'table', path, '--by', 'id', '--all', '--query', query + '.imdom', '--json'],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    return sorted(int(r['addr'], 16) for r in json.loads(p.stdout)['rows'])
+
+
+@pytest.fixture(scope='module')
+def imdom_world(tmp_path_factory):
+    """heapy's own test case (x held by y and z, y held by z: z alone is x's imdom), a shared
+    list held by two owners (both are), and an object held by a chain link and a list."""
+    hp = hpy()
+    hp.heap()
+    x = []
+    y = [x, []]
+    z = [x, y]
+    chain = HEAP.setdefault('imdom_chain', DChain(1.5, DChain(2.5, None)))
+    held = HEAP.setdefault('imdom_held', ['held'])
+    chain.next.v = held
+    HEAP['imdom_list'] = [held]
+    owners = [DOwner(7, ['s']), DOwner(8, None)]
+    owners[1].shared = owners[0].shared
+    HEAP['imdom_z'] = z
+    HEAP['imdom_owners'] = owners
+    del x, y
+    path = str(tmp_path_factory.mktemp('imdom') / 'imdom.hls')
+    import heaplens
+    heaplens.dump(path, _frame=sys._getframe())
+    cases = {
+        at(z[0]): lambda: [z[0]],
+        at(z[1]): lambda: [z[1]],
+        at(held): lambda: [held],
+        at(owners[0].shared): lambda: [owners[0].shared],
+        at(owners[0].__dict__): lambda: [owners[0].__dict__],
+        '(%s | %s)' % (at(z[0]), at(held)): lambda: [z[0], held],
+    }
+    theirs = {q: sorted(id(o) for o in hp.iso(*objs()).imdom.nodes) for q, objs in cases.items()}
+    yield path, theirs
+    for k in ('imdom_chain', 'imdom_held', 'imdom_list', 'imdom_z', 'imdom_owners'):
+        HEAP.pop(k, None)
+
+
+def test_imdom_equals_heapys(imdom_world):
+    path, theirs = imdom_world
+    for q, want in theirs.items():
+        assert want, q
+        assert imdom_ours(path, q) == want, q
+    # heapy's own example: z refers to x directly and through y, so z alone is x's imdom
+    assert len(next(iter(theirs.values()))) == 1
+    # two owners' dicts hold the shared list: neither passes through the other
+    shared = [q for q in theirs][3]
+    assert len(theirs[shared]) == 2

@@ -2,7 +2,9 @@
 // and string values; the table, the filter, the breadcrumbs and the title show them as text.
 import { test, expect } from '@playwright/test';
 import {
+  apiJson,
   demoSnapshot,
+  type PartitionView,
   partition,
   renderedRows,
   rowAt,
@@ -47,6 +49,18 @@ test('hostile labels render as text in the table, the filter and the breadcrumbs
     await expect
       .poll(async () => (await renderedRows(page)).map((r) => r.label).join('\n'), { timeout: 30_000 })
       .toContain("str: '<img src=x onerror=alert(1)>'");
+    await noScriptRan();
+  });
+
+  await test.step('the dominator tree shows a hostile string as text', async () => {
+    const p = new URLSearchParams({ q: 'heap', by: 'id', filter: 'onerror=alert', limit: '20' });
+    const found = await apiJson<PartitionView>(request, `/api/snapshots/${demo.id}/partition?${p}`);
+    const str = found.rows.find((r) => r.label.startsWith("str: '<img"))!;
+    expect(str, 'a hostile str in the demo heap').toBeTruthy();
+    await page.goto(viewPath(demo.id, str.query, 'clodo', { view: 'domtree' }));
+    const node = page.getByTestId('domtree-node').first();
+    await expect(node).toContainText("'<img src=x onerror=alert(1)>'");
+    await expect(page.locator('[data-test="domtree"] img, [data-test="domtree"] svg, [data-test="domtree"] script')).toHaveCount(0);
     await noScriptRan();
   });
 });

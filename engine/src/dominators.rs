@@ -8,13 +8,11 @@
 //! the nearest common ancestor of the DFS parent and the semidominator. An object's retained
 //! size is the size of its dominator subtree.
 //!
-//! A set's `dominos` (what would be freed if the references to the whole set were deleted)
-//! is not the union of its members' subtrees: an object held by two members is dominated by
-//! the pair, by neither alone. It is computed exactly, as heapy does, by walking from the root
-//! without entering the set: everything reachable that the walk misses.
+//! The tree is also kept in its own preorder (a subtree is a contiguous run), so a subtree,
+//! an object's children and "does a dominate b" cost nothing more; [`crate::retained`] uses
+//! that for heapy's `dominos` / `domisize` / `imdom` of sets.
 
 use crate::ids::ObjId;
-use crate::set::ObjSet;
 use crate::Heap;
 
 const UNSEEN: u32 = u32::MAX;
@@ -26,6 +24,12 @@ pub struct Dominators {
     idom: Vec<u32>,
     /// Size of the dominator subtree per object (0 where unreachable).
     retained: Vec<u64>,
+    /// The reachable objects in preorder of the dominator tree: a subtree is a contiguous run.
+    order: Vec<u32>,
+    /// Position in `order` per object (`u32::MAX` where unreachable).
+    tree_pre: Vec<u32>,
+    /// Number of objects in the subtree (itself included), per position in `order`.
+    tree_len: Vec<u32>,
 }
 
 impl Dominators {
@@ -105,7 +109,57 @@ impl Dominators {
             idom[vertex[w] as usize] = vertex[idom_pre[w] as usize];
             retained[vertex[w] as usize] = ret[w];
         }
-        Dominators { idom, retained }
+        drop(ret);
+        let (order, tree_len) = tree_preorder(&idom_pre, &vertex);
+        drop((idom_pre, vertex));
+        let mut tree_pre = vec![UNSEEN; n];
+        for (i, &o) in order.iter().enumerate() {
+            tree_pre[o as usize] = i as u32;
+        }
+        Dominators { idom, retained, order, tree_pre, tree_len }
+    }
+
+    /// Whether `a` dominates `b` (every object dominates itself); false when either is unreachable.
+    pub fn dominates(&self, a: ObjId, b: ObjId) -> bool {
+        let (pa, pb) = (self.pre(a), self.pre(b));
+        pa != UNSEEN && pb != UNSEEN && pa <= pb && pb < pa + self.tree_len[pa as usize]
+    }
+
+    /// The objects `o` immediately dominates, in the tree's preorder (empty when unreachable).
+    pub fn children(&self, o: ObjId) -> impl Iterator<Item = ObjId> + '_ {
+        let p = self.pre(o);
+        let (mut next, end) = if p == UNSEEN { (0, 0) } else { (p + 1, p + self.tree_len[p as usize]) };
+        std::iter::from_fn(move || {
+            (next < end).then(|| {
+                let c = next;
+                next += self.tree_len[c as usize];
+                ObjId(self.order[c as usize])
+            })
+        })
+    }
+
+    /// The objects `o` dominates, itself first (its dominator subtree, in preorder).
+    pub fn subtree(&self, o: ObjId) -> &[u32] {
+        let p = self.pre(o);
+        if p == UNSEEN {
+            return &[];
+        }
+        &self.order[p as usize..(p + self.tree_len[p as usize]) as usize]
+    }
+
+    /// `o`'s position in the tree's preorder (`u32::MAX` when unreachable).
+    pub(crate) fn position(&self, o: ObjId) -> u32 {
+        self.pre(o)
+    }
+
+    /// `o`'s offset inside the subtree that starts at preorder position `base` and has `len` objects.
+    pub(crate) fn position_in(&self, o: ObjId, base: u32, len: usize) -> Option<usize> {
+        let p = self.pre(o);
+        (p != UNSEEN && p >= base && ((p - base) as usize) < len).then(|| (p - base) as usize)
+    }
+
+    fn pre(&self, o: ObjId) -> u32 {
+        self.tree_pre.get(o.idx()).copied().unwrap_or(UNSEEN)
     }
 
     /// The immediate dominator of `o` (`None` for the root and unreachable objects).
@@ -118,6 +172,33 @@ impl Dominators {
     pub fn retained(&self, o: ObjId) -> u64 {
         self.retained.get(o.idx()).copied().unwrap_or(0)
     }
+}
+
+/// The dominator tree's preorder (as objects) and each position's subtree length, from the
+/// immediate dominators in DFS numbering (`idom_pre[w] < w`, so parents come first): subtree
+/// sizes children-first, then each child placed after its parent and its earlier siblings.
+fn tree_preorder(idom_pre: &[u32], vertex: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let r = idom_pre.len();
+    let mut len = vec![1u32; r];
+    for w in (1..r).rev() {
+        len[idom_pre[w] as usize] += len[w];
+    }
+    let mut pos = vec![0u32; r];
+    let mut next = vec![1u32; r];
+    for w in 1..r {
+        let d = idom_pre[w] as usize;
+        pos[w] = next[d];
+        next[d] += len[w];
+        next[w] = pos[w] + 1;
+    }
+    drop(next);
+    let mut order = vec![0u32; r];
+    let mut tree_len = vec![0u32; r];
+    for w in 0..r {
+        order[pos[w] as usize] = vertex[w];
+        tree_len[pos[w] as usize] = len[w];
+    }
+    (order, tree_len)
 }
 
 /// Path compression for `eval(v)`: walks up the processed ancestors of `v` (preorder above
@@ -139,42 +220,13 @@ fn compress(v: u32, w: u32, ancestor: &mut [u32], semi: &[u32], label: &mut [u32
     }
 }
 
-/// heapy's `X.dominos`: the reachable objects every root path to which passes through a member
-/// of `set` (the members the root reaches included). One walk from the root that does not enter
-/// the set; O(objects + edges).
-pub fn dominos(heap: &Heap, set: &ObjSet) -> ObjSet {
-    let s = &heap.snap;
-    let n = s.object_count();
-    let mut blocked = vec![false; n];
-    for o in set.iter() {
-        blocked[o.idx()] = true;
-    }
-    let mut seen = vec![false; n];
-    seen[0] = true;
-    let mut queue = vec![0u32];
-    let mut head = 0;
-    while head < queue.len() {
-        let o = queue[head];
-        head += 1;
-        for &t in s.referents(ObjId(o)) {
-            if !seen[t as usize] && !blocked[t as usize] {
-                seen[t as usize] = true;
-                queue.push(t);
-            }
-        }
-    }
-    ObjSet::from_sorted((1..n as u32).filter(|&o| heap.reachable[o as usize] && !seen[o as usize]).collect())
-}
-
-/// heapy's `X.domisize`: the total size of [`dominos`].
-pub fn domisize(heap: &Heap, set: &ObjSet) -> u64 {
-    heap.size_of(&dominos(heap, set))
-}
+pub use crate::retained::{dominos, domisize};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::format::EdgeName;
+    use crate::set::ObjSet;
     use crate::{read_snapshot, SnapshotWriter};
 
     /// A graph from edges `(from, to)` over objects 0..n (0 is the root), size of object i = 10 + i.

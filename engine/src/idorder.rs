@@ -358,8 +358,7 @@ mod tests {
     use crate::partition::{partition, Relation};
 
     fn small() -> Heap {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/small.hls");
-        Heap::new(crate::format::read_snapshot_file(std::path::Path::new(path)).unwrap())
+        crate::testing::real_heap()
     }
 
     /// `byidset` rows follow heapy's rule read literally: size descending, then the label.

@@ -15,6 +15,7 @@
 pub mod brief;
 pub mod classes;
 pub mod dominators;
+pub mod domtree;
 pub mod format;
 pub mod heap;
 pub mod idorder;
@@ -27,6 +28,7 @@ pub mod pyrepr;
 pub mod query;
 pub mod refgraph;
 pub mod render;
+pub mod retained;
 pub mod set;
 pub mod snapshot;
 pub mod synth;

@@ -85,6 +85,8 @@ pub enum Expr {
     /// `X.dominos`: what the root reaches only through X (X's reachable members included):
     /// what would be freed if the references to X were deleted (heapy's `dominos`).
     Dominos(Box<Expr>),
+    /// `X.imdom`: the referrers of X the root reaches without passing another referrer (heapy's `imdom`).
+    Imdom(Box<Expr>),
     /// `A op B`.
     Binary { op: SetOp, lhs: Box<Expr>, rhs: Box<Expr> },
 }
@@ -155,6 +157,10 @@ impl Expr {
             Expr::Dominos(of) => {
                 of.write(f, u8::MAX)?;
                 f.write_str(".dominos")
+            }
+            Expr::Imdom(of) => {
+                of.write(f, u8::MAX)?;
+                f.write_str(".imdom")
             }
             Expr::Binary { op, lhs, rhs } => {
                 let p = op.precedence();
@@ -276,6 +282,7 @@ impl Parser<'_> {
                 "referrers" => e = Expr::Referrers(Box::new(e)),
                 "referents" => e = Expr::Referents(Box::new(e)),
                 "dominos" => e = Expr::Dominos(Box::new(e)),
+                "imdom" => e = Expr::Imdom(Box::new(e)),
                 w if w.starts_with("by") => {
                     let Some(relation) = Relation::parse(&w[2..]) else {
                         let known: Vec<_> = Relation::ALL.iter().map(|r| format!("by{}", r.name())).collect();
@@ -293,7 +300,7 @@ impl Parser<'_> {
                     return err(
                         at,
                         format!(
-                        "unknown operation `.{w}`: expected `.by<relation>`, `.referrers`, `.referents` or `.dominos`"
+                        "unknown operation `.{w}`: expected `.by<relation>`, `.referrers`, `.referents`, `.dominos` or `.imdom`"
                     ),
                     )
                 }
@@ -461,7 +468,12 @@ impl Heap {
             Expr::Dominos(of) => {
                 let x = self.eval(of, crumbs)?;
                 crumbs.push(crumb(e, None, ".dominos".into()));
-                crate::dominators::dominos(self, &x)
+                crate::retained::dominos(self, &x)
+            }
+            Expr::Imdom(of) => {
+                let x = self.eval(of, crumbs)?;
+                crumbs.push(crumb(e, None, ".imdom".into()));
+                crate::retained::imdom(self, &x)
             }
             Expr::Row { of, relation, selector, position } => {
                 let x = self.eval(of, crumbs)?;

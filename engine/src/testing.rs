@@ -50,3 +50,9 @@ pub fn small_snapshot() -> Vec<u8> {
     w.module_name(ObjId(2), "m").unwrap();
     w.finish(&serde_json::json!({"python": "3.11.7", "pid": 42, "argv": ["t.py"], "hostname": "h"})).unwrap()
 }
+
+/// The real heap in `testdata/small.hls` (a Python process captured next to guppy3), indexed.
+pub fn real_heap() -> crate::Heap {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/small.hls");
+    crate::Heap::new(crate::format::read_snapshot_file(std::path::Path::new(path)).unwrap())
+}

@@ -36,6 +36,8 @@ pub struct Cell {
     pub children: Vec<Cell>,
     /// The children beyond the child limit, aggregated.
     pub other: Option<Other>,
+    /// The row's retained size (`domisize` of its set), in a treemap sized by it.
+    pub retained: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,29 +63,34 @@ pub enum TreemapError {
     PerObject(&'static str),
 }
 
-/// The rows `0..limit` of `p` as cells (their queries refine `parent` by `p.relation`),
-/// and the rest aggregated.
-fn cells(heap: &Heap, p: &Partition, parent: &Query, limit: usize) -> (Vec<Cell>, Option<Other>) {
-    let shown = p.len().min(limit);
-    let cells: Vec<Cell> = (0..shown)
-        .map(|i| {
-            let row = p.row(heap, i);
-            Cell {
-                label: row.label,
-                count: row.count,
-                size: row.size,
-                index: i as u32,
-                query: parent.then(p.relation, Selector::Index(i as i64)).to_string(),
-                children: Vec::new(),
-                other: None,
-            }
-        })
-        .collect();
-    let other = (shown < p.len()).then(|| Other {
-        rows: (p.len() - shown) as u64,
+/// Row `i` of `p` as a cell (its query refines `parent` by `p.relation`).
+fn row_cell(heap: &Heap, p: &Partition, parent: &Query, i: usize) -> Cell {
+    let row = p.row(heap, i);
+    Cell {
+        label: row.label,
+        count: row.count,
+        size: row.size,
+        index: i as u32,
+        query: parent.then(p.relation, Selector::Index(i as i64)).to_string(),
+        children: Vec::new(),
+        other: None,
+        retained: None,
+    }
+}
+
+/// The rows of `p` not among `cells`, aggregated (`None` when every row is a cell).
+fn rest(p: &Partition, cells: &[Cell]) -> Option<Other> {
+    (cells.len() < p.len()).then(|| Other {
+        rows: (p.len() - cells.len()) as u64,
         count: p.count - cells.iter().map(|c| c.count).sum::<u64>(),
         size: p.size - cells.iter().map(|c| c.size).sum::<u64>(),
-    });
+    })
+}
+
+/// The rows `0..limit` of `p` as cells, and the rest aggregated.
+fn cells(heap: &Heap, p: &Partition, parent: &Query, limit: usize) -> (Vec<Cell>, Option<Other>) {
+    let cells: Vec<Cell> = (0..p.len().min(limit)).map(|i| row_cell(heap, p, parent, i)).collect();
+    let other = rest(p, &cells);
     (cells, other)
 }
 
@@ -120,6 +127,38 @@ pub fn treemap(
         }
     }
     Ok(Treemap { query: base.to_string(), relation: by, then, count: p.count, size: p.size, cells, other })
+}
+
+/// Rows a treemap sized by retained size shows when the caller does not say (each row of a
+/// grouping relation costs one walk of part of the heap).
+pub const RETAINED_LIMIT: usize = 60;
+
+/// The treemap of `query`'s set by `by`, each cell sized by its retained size (`domisize`):
+/// for one-object relations (`id`) the `limit` objects retaining most, for groupings the
+/// `limit` largest rows, largest retained first. Retained sizes overlap (a dict retains its
+/// values), so the cells do not add up to the set.
+pub fn treemap_retained(heap: &Heap, query: &Query, by: Relation, limit: usize) -> Result<Treemap, TreemapError> {
+    let base = query.set_query();
+    let set = heap.select(&base)?.set;
+    let p = partition(heap, &set, by);
+    let rows: Vec<usize> = if p.object(0).is_some() {
+        let d = heap.dominators();
+        let key = |&i: &usize| std::cmp::Reverse(p.object(i).map_or(0, |o| d.retained(o)));
+        let mut all: Vec<usize> = (0..p.len()).collect();
+        if limit < all.len() {
+            all.select_nth_unstable_by_key(limit, key);
+            all.truncate(limit);
+        }
+        all
+    } else {
+        (0..p.len().min(limit)).collect()
+    };
+    let retained = crate::retained::rows_retained_at(heap, &p, &set, &rows);
+    let mut cells: Vec<Cell> =
+        rows.iter().zip(retained).map(|(&i, r)| Cell { retained: Some(r), ..row_cell(heap, &p, &base, i) }).collect();
+    cells.sort_by_key(|c| (std::cmp::Reverse(c.retained), c.index));
+    let other = rest(&p, &cells);
+    Ok(Treemap { query: base.to_string(), relation: by, then: None, count: p.count, size: p.size, cells, other })
 }
 
 #[cfg(test)]
@@ -185,6 +224,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn sized_by_retained_size() {
+        let h = small();
+        let t = treemap_retained(&h, &Query::heap(), Relation::Type, 2).unwrap();
+        assert_eq!(t.cells.len(), 2);
+        for c in &t.cells {
+            let set = h.select(&Query::parse(&c.query).unwrap()).unwrap().set;
+            assert_eq!(c.retained, Some(crate::retained::domisize(&h, &set)), "{}", c.query);
+        }
+        assert!(t.cells[0].retained >= t.cells[1].retained);
+        assert_eq!(t.other.unwrap().rows, 3);
+        // one object per row: the objects retaining most, whichever row they are
+        let t = treemap_retained(&h, &Query::heap(), Relation::Id, 3).unwrap();
+        let mut all: Vec<u64> = h.heap().iter().map(|o| h.dominators().retained(o)).collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(t.cells.iter().map(|c| c.retained.unwrap()).collect::<Vec<_>>(), all[..3].to_vec());
     }
 
     #[test]

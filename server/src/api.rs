@@ -4,7 +4,10 @@
 use crate::error::ApiError;
 use crate::store::{id_from_name, Store};
 use crate::views::{partition_view, relation_list, resolve_relation};
-use crate::views_object::{graph_view, object_at, object_view, parse_addr, shpaths_text, treemap_view};
+use crate::views_object::{
+    graph_view, object_at, object_view, parse_addr, shpaths_text, treemap_retained_view, treemap_view,
+};
+use crate::views_retained::{domtree_view, parse_rows, retained_view};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
@@ -14,7 +17,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use heaplens_engine::partition::partition;
 use heaplens_engine::render::render_table;
-use heaplens_wire::{GraphView, ObjectView, PartitionView, RelationList, SnapshotInfo, SnapshotList, TreemapView};
+use heaplens_wire::{
+    DomTreeView, GraphView, ObjectView, PartitionView, RelationList, RetainedView, SnapshotInfo, SnapshotList,
+    TreemapView,
+};
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use std::io::Write;
@@ -44,6 +50,8 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/graph", get(get_graph))
         .route("/snapshots/{id}/treemap", get(get_treemap))
         .route("/snapshots/{id}/shpaths", get(get_shpaths))
+        .route("/snapshots/{id}/retained", get(get_retained))
+        .route("/snapshots/{id}/domtree", get(get_domtree))
         .route("/relations", get(get_relations))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
@@ -232,6 +240,8 @@ pub struct TreemapParams {
     then: Option<String>,
     limit: Option<usize>,
     child_limit: Option<usize>,
+    /// `size` (default) or `retained`: what the cells' areas show.
+    measure: Option<String>,
 }
 
 /// `q`'s set partitioned by `by` (default: the query's `.byX`, else clodo), the first
@@ -249,9 +259,26 @@ async fn get_treemap(
     let then = p.then.as_deref().map(|t| resolve_relation(&query, Some(t))).transpose()?;
     let limit = p.limit.unwrap_or(TREEMAP_LIMIT).min(TREEMAP_MAX);
     let child_limit = p.child_limit.unwrap_or(TREEMAP_CHILD_LIMIT).min(TREEMAP_MAX);
-    let view = tokio::task::spawn_blocking(move || treemap_view(&id, &snap.heap, &query, by, then, limit, child_limit))
-        .await
-        .map_err(|e| ApiError::internal(format!("treemap task failed: {e}")))??;
+    let retained = match p.measure.as_deref() {
+        None | Some("size") => false,
+        Some("retained") if then.is_some() => {
+            return Err(ApiError::bad_request(
+                "a treemap sized by retained size has one level: leave out `then`".to_owned(),
+            ))
+        }
+        Some("retained") => true,
+        Some(m) => return Err(ApiError::bad_request(format!("unknown measure {m:?}; known: size, retained"))),
+    };
+    let view = tokio::task::spawn_blocking(move || {
+        if retained {
+            let limit = p.limit.unwrap_or(heaplens_engine::treemap::RETAINED_LIMIT).min(TREEMAP_MAX);
+            treemap_retained_view(&id, &snap.heap, &query, by, limit)
+        } else {
+            treemap_view(&id, &snap.heap, &query, by, then, limit, child_limit)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("treemap task failed: {e}")))??;
     Ok(Json(view))
 }
 
@@ -347,4 +374,61 @@ fn tempfile_in(dir: &std::path::Path) -> Result<TempPath, ApiError> {
     static N: AtomicU64 = AtomicU64::new(0);
     let name = format!(".upload-{}-{}.tmp", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
     Ok(TempPath(dir.join(name)))
+}
+
+#[derive(Deserialize)]
+pub struct RetainedParams {
+    q: Option<String>,
+    by: Option<String>,
+    /// Row indexes, comma-separated (at most 500).
+    rows: Option<String>,
+}
+
+/// The retained size (heapy's `domisize`) of rows of `q`'s partition by `by`: the table's
+/// retained column. Each grouping row costs a walk of part of the heap, so the page asks
+/// only for the rows it shows; answers are cached.
+async fn get_retained(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<RetainedParams>, QueryRejection>,
+) -> Result<Json<RetainedView>, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let snap = loaded(&st, &id)?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let relation = resolve_relation(&query, p.by.as_deref())?;
+    let rows = parse_rows(p.rows.as_deref().unwrap_or(""))?;
+    let view = tokio::task::spawn_blocking(move || retained_view(&id, &snap.heap, &query, relation, &rows))
+        .await
+        .map_err(|e| ApiError::internal(format!("retained task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+/// Nodes per dominator tree level unless `limit` says otherwise, and the most.
+pub const DOMTREE_MAX: usize = 5000;
+
+#[derive(Deserialize)]
+pub struct DomTreeParams {
+    q: Option<String>,
+    addr: Option<String>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+/// One level of the dominator tree: the objects `addr` immediately dominates, or without
+/// `addr` the members of `q`'s set no other member dominates; largest retained size first.
+async fn get_domtree(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<DomTreeParams>, QueryRejection>,
+) -> Result<Json<DomTreeView>, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let snap = loaded(&st, &id)?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let addr = p.addr.as_deref().map(parse_addr).transpose()?;
+    let (offset, limit) =
+        (p.offset.unwrap_or(0), p.limit.unwrap_or(heaplens_engine::domtree::DEFAULT_LIMIT).min(DOMTREE_MAX));
+    let view = tokio::task::spawn_blocking(move || domtree_view(&id, &snap.heap, &query, addr, offset, limit))
+        .await
+        .map_err(|e| ApiError::internal(format!("domtree task failed: {e}")))??;
+    Ok(Json(view))
 }

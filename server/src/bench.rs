@@ -38,6 +38,9 @@ fn best_and_median(mut ts: Vec<f64>) -> (f64, f64) {
     (ts[0], ts[ts.len() / 2])
 }
 
+/// Rows of the kind table whose retained size the benchmark times (about one screen).
+const RETAINED_ROWS: usize = 30;
+
 /// Measures `path`: returns the JSON report (see `docs/benchmarks.md` for the fields).
 pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, String> {
     let repeat = repeat.max(1);
@@ -52,6 +55,12 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
     // measured after the index's RSS: the server builds it in the background after a load
     let (dominators_s, _) = timed(|| heap.dominators().retained(heaplens_engine::ObjId(0)));
     let peak_after_dominators = proc_status_bytes("VmHWM");
+    // the table's retained column: domisize of the largest kinds' rows (the page's first screen)
+    let kinds = partition(&heap, heap.heap(), Relation::Clodo);
+    let retained_rows = kinds.len().min(RETAINED_ROWS);
+    let (retained_rows_s, _) =
+        timed(|| heaplens_engine::retained::rows_retained(&heap, &kinds, heap.heap(), 0..retained_rows));
+    let (one_row_s, _) = timed(|| heaplens_engine::retained::domisize(&heap, &kinds.row_set(&heap, heap.heap(), 0)));
 
     let mut relations = Vec::new();
     for rel in Relation::ALL.iter().copied() {
@@ -99,6 +108,9 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
         "peak_rss_after_index_bytes": peak_after_index,
         "dominators_s": dominators_s,
         "peak_rss_after_dominators_bytes": peak_after_dominators,
+        "retained_rows": retained_rows,
+        "retained_rows_s": retained_rows_s,
+        "domisize_row0_s": one_row_s,
         "rss_bytes_per_object": peak_after_index as f64 / objects.max(1) as f64,
         "relations": relations,
         "query": {
@@ -146,6 +158,12 @@ pub fn bench_text(r: &Value) -> String {
         "  dominator tree + retained sizes {:.3} s (peak RSS then {:.0} MiB)\n",
         f("dominators_s"),
         mb("peak_rss_after_dominators_bytes")
+    );
+    out += &format!(
+        "  retained column: {} largest kind rows {:.3} s (domisize of row 0 alone {:.3} s)\n",
+        r["retained_rows"],
+        f("retained_rows_s"),
+        f("domisize_row0_s")
     );
     out += "  whole-heap partition   best ms  median ms     rows   text ms\n";
     for rel in r["relations"].as_array().into_iter().flatten() {

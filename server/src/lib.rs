@@ -9,3 +9,4 @@ pub mod error;
 pub mod store;
 pub mod views;
 pub mod views_object;
+pub mod views_retained;

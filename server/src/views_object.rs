@@ -148,6 +148,39 @@ fn cell(c: Cell) -> wire::TreemapCell {
         query: c.query,
         children: c.children.into_iter().map(cell).collect(),
         other: other(c.other),
+        retained: c.retained,
+    }
+}
+
+/// The treemap of `query`'s set by `by`, cells sized by retained size.
+pub fn treemap_retained_view(
+    snapshot: &str,
+    heap: &Heap,
+    query: &Query,
+    by: Relation,
+    limit: usize,
+) -> Result<wire::TreemapView, ApiError> {
+    let t = heaplens_engine::treemap::treemap_retained(heap, query, by, limit).map_err(treemap_error)?;
+    Ok(treemap_wire(snapshot, t))
+}
+
+fn treemap_error(e: TreemapError) -> ApiError {
+    match e {
+        TreemapError::Query(q) => ApiError::from(q),
+        e @ TreemapError::PerObject(_) => ApiError::bad_request(e.to_string()),
+    }
+}
+
+fn treemap_wire(snapshot: &str, t: heaplens_engine::treemap::Treemap) -> wire::TreemapView {
+    wire::TreemapView {
+        snapshot: snapshot.to_owned(),
+        query: t.query,
+        relation: t.relation.name().to_owned(),
+        then: t.then.map(|r| r.name().to_owned()),
+        count: t.count,
+        size: t.size,
+        cells: t.cells.into_iter().map(cell).collect(),
+        other: other(t.other),
     }
 }
 
@@ -161,18 +194,6 @@ pub fn treemap_view(
     limit: usize,
     child_limit: usize,
 ) -> Result<wire::TreemapView, ApiError> {
-    let t = treemap(heap, query, by, then, limit, child_limit).map_err(|e| match e {
-        TreemapError::Query(q) => ApiError::from(q),
-        e @ TreemapError::PerObject(_) => ApiError::bad_request(e.to_string()),
-    })?;
-    Ok(wire::TreemapView {
-        snapshot: snapshot.to_owned(),
-        query: t.query,
-        relation: t.relation.name().to_owned(),
-        then: t.then.map(|r| r.name().to_owned()),
-        count: t.count,
-        size: t.size,
-        cells: t.cells.into_iter().map(cell).collect(),
-        other: other(t.other),
-    })
+    let t = treemap(heap, query, by, then, limit, child_limit).map_err(treemap_error)?;
+    Ok(treemap_wire(snapshot, t))
 }

@@ -13,8 +13,14 @@
 //! * `GET /api/snapshots/{id}/graph?q=QUERY&expand=Q1&expand=Q2&k=12` → [`GraphView`]
 //! * `GET /api/snapshots/{id}/treemap?q=QUERY&by=R1&then=R2&limit=200&child_limit=50` → [`TreemapView`]
 //! * `GET /api/snapshots/{id}/shpaths?q=QUERY` → heapy's `shpaths` text (`text/plain`)
+//! * `GET /api/snapshots/{id}/retained?q=QUERY&by=RELATION&rows=0,1` → [`RetainedView`]
+//! * `GET /api/snapshots/{id}/domtree?q=QUERY|addr=ADDR&offset=N&limit=N` → [`DomTreeView`]
+//! * `GET /api/snapshots/{id}/treemap?...&measure=retained` → [`TreemapView`] sized by retained size
 
 use serde::{Deserialize, Serialize};
+
+mod retained;
+pub use retained::{DomNodeView, DomTreeView, RetainedRow, RetainedView};
 
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -272,6 +278,9 @@ pub struct TreemapCell {
     pub children: Vec<TreemapCell>,
     /// The children beyond `child_limit`, aggregated.
     pub other: Option<TreemapOther>,
+    /// The row's retained size (`domisize`), when the treemap is sized by it (`measure=retained`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retained: Option<u64>,
 }
 
 /// Rows aggregated instead of shown.
