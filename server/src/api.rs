@@ -38,9 +38,22 @@ pub struct AppState {
     pub max_upload: u64,
 }
 
-/// The whole app: `/api` routes, and when `static_dir` is given, the built app with SPA
-/// fallback (any other path serves `index.html`).
+/// The whole app without access control (tests; a server without a token).
 pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
+    router_with(state, static_dir, Arc::new(crate::auth::Auth::open_access()))
+}
+
+/// The whole app: `/api` routes behind [`crate::auth::guard`], `/share/{token}`, and when
+/// `static_dir` is given, the built app with SPA fallback (any other path serves `index.html`).
+pub fn router_with(state: AppState, static_dir: Option<PathBuf>, auth: Arc<crate::auth::Auth>) -> Router {
+    let app = api_router(state, static_dir)
+        .route("/share/{token}", get(crate::api_access::open_share))
+        .layer(axum::middleware::from_fn_with_state(auth.clone(), crate::auth::guard))
+        .layer(axum::Extension(auth));
+    app
+}
+
+fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/snapshots", get(list_snapshots).post(upload_snapshot))
         .route("/snapshots/{id}", get(get_snapshot))
@@ -53,6 +66,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/retained", get(get_retained))
         .route("/snapshots/{id}/domtree", get(get_domtree))
         .route("/relations", get(get_relations))
+        .merge(crate::api_access::api_routes())
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
         .with_state(state);
@@ -66,8 +80,17 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     }
 }
 
-async fn list_snapshots(State(st): State<AppState>) -> Json<SnapshotList> {
-    Json(st.store.list())
+async fn list_snapshots(
+    State(st): State<AppState>,
+    scope: Option<axum::Extension<crate::auth::ShareScope>>,
+) -> Json<SnapshotList> {
+    let mut list = st.store.list();
+    // a share link sees its one snapshot, and nothing of the others (not even failed files)
+    if let Some(axum::Extension(crate::auth::ShareScope(id))) = scope {
+        list.snapshots.retain(|s| s.id == id);
+        list.failed.clear();
+    }
+    Json(list)
 }
 
 fn loaded(st: &AppState, id: &str) -> Result<Arc<crate::store::Loaded>, ApiError> {

@@ -4,8 +4,11 @@
 //! in `heaplens-engine`, never here.
 
 pub mod api;
+pub mod api_access;
+pub mod auth;
 pub mod cli;
 pub mod error;
+pub mod storage;
 pub mod store;
 pub mod views;
 pub mod views_object;

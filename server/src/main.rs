@@ -3,7 +3,7 @@
 mod bench;
 
 use clap::{Parser, Subcommand};
-use heaplens_server::api::{router, AppState};
+use heaplens_server::api::{router_with, AppState};
 use heaplens_server::store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,6 +38,13 @@ enum Command {
         /// Stop by itself after this many seconds (for tests and demos).
         #[arg(long)]
         exit_after: Option<u64>,
+        /// Access token (at least 16 characters) every API request must carry: `Authorization:
+        /// Bearer TOKEN`, or a session cookie after logging in on the page with it.
+        #[arg(long, env = "HEAPLENS_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Listen on a non-loopback address without a token (anyone who reaches it reads the heaps).
+        #[arg(long)]
+        insecure_public: bool,
     },
     /// Print heapy's partition table of a snapshot, e.g. `heaplens table x.hls --by type`.
     Table {
@@ -118,14 +125,15 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Serve { snapshots, addr, static_dir, data, max_upload, exit_after } => {
+        Command::Serve { snapshots, addr, static_dir, data, max_upload, exit_after, token, insecure_public } => {
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
                 )
                 .init();
             let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-            match runtime.block_on(serve(snapshots, addr, static_dir, data, max_upload, exit_after)) {
+            let access = Access { token, insecure_public };
+            match runtime.block_on(serve(snapshots, addr, static_dir, data, max_upload, exit_after, access)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");
@@ -143,12 +151,27 @@ async fn serve(
     data: Option<PathBuf>,
     max_upload: u64,
     exit_after: Option<u64>,
+    access: Access,
 ) -> Result<(), String> {
     if !addr.ip().is_loopback() {
-        tracing::warn!(
-            "listening on {addr}, which is not a loopback address: anyone who can reach it can read the heaps"
-        );
+        if access.token.is_none() && !access.insecure_public {
+            return Err(format!(
+                "refusing to listen on {addr} without an access token: heaps hold secrets. Give --token \
+                 (or HEAPLENS_TOKEN), listen on 127.0.0.1, or say --insecure-public"
+            ));
+        }
+        if access.token.is_none() {
+            tracing::warn!(
+                "listening on {addr} without a token (--insecure-public): anyone who can reach it can read the heaps"
+            );
+        }
     }
+    let key_file = data.as_ref().map(|d| d.join("secret.key"));
+    if let Some(d) = &data {
+        std::fs::create_dir_all(d).map_err(|e| format!("--data {}: {e}", d.display()))?;
+    }
+    let auth =
+        heaplens_server::auth::Auth::new(access.token, key_file.as_deref()).map_err(|e| format!("access: {e}"))?;
     if let Some(dir) = &static_dir {
         if !dir.join("index.html").is_file() {
             return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
@@ -173,7 +196,7 @@ async fn serve(
         Ok(())
     });
     loaded.await.map_err(|e| e.to_string())??;
-    let app = router(AppState { store: store.clone(), max_upload }, static_dir);
+    let app = router_with(AppState { store: store.clone(), max_upload }, static_dir, Arc::new(auth));
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
     println!("heaplens: serving {} snapshot(s) at {url}", store.list().snapshots.len());
@@ -181,6 +204,12 @@ async fn serve(
         println!("heaplens:   {url}s/{}", s.id);
     }
     axum::serve(listener, app).with_graceful_shutdown(shutdown(exit_after)).await.map_err(|e| e.to_string())
+}
+
+/// Who may use the server.
+struct Access {
+    token: Option<String>,
+    insecure_public: bool,
 }
 
 fn report(r: Result<heaplens_wire::SnapshotInfo, heaplens_engine::FormatError>) {

@@ -19,7 +19,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod access;
 mod retained;
+pub use access::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
 pub use retained::{DomNodeView, DomTreeView, RetainedRow, RetainedView};
 
 /// What the server knows about one loaded snapshot.

@@ -1,0 +1,391 @@
+//! The embedded store: a data folder holding `objects/ab/<sha256>.hls` (the bytes, by
+//! content), `tmp/` (uploads in progress) and `heaplens.db` (SQLite: metadata and tags).
+//!
+//! A file is written to `tmp/`, fsynced, renamed under `objects/` (atomic on one volume),
+//! the folder fsynced, and only then its row committed in one transaction. At start,
+//! [`LocalStorage::open`] empties `tmp/` and deletes files no row names (left by a crash
+//! between rename and commit, or between a delete's commit and unlink).
+
+use super::{check_text, content_id, MetaPatch, NewSnapshot, Put, SnapshotStorage, StorageError, StoredSnapshot};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS snapshots (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    uploader TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL,
+    file_size INTEGER NOT NULL,
+    facts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS tags (
+    id TEXT NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (id, tag)
+);
+";
+
+/// Longest name, tag and note accepted.
+pub const MAX_NAME: usize = 200;
+pub const MAX_TAG: usize = 64;
+pub const MAX_TAGS: usize = 32;
+pub const MAX_NOTE: usize = 10_000;
+
+/// What [`LocalStorage::open`] cleaned up after an earlier crash.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Recovery {
+    pub temp_files_removed: usize,
+    pub orphan_files_removed: usize,
+    /// Rows whose file is gone (listed as failed, not served).
+    pub missing_files: Vec<String>,
+}
+
+pub struct LocalStorage {
+    dir: PathBuf,
+    db: Mutex<Connection>,
+    next_temp: AtomicU64,
+}
+
+fn now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+fn is_sha(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+impl LocalStorage {
+    /// Opens (creating if needed) the store in `dir` and cleans up after any crash.
+    pub fn open(dir: &Path) -> Result<(LocalStorage, Recovery), StorageError> {
+        fs::create_dir_all(dir.join("objects"))?;
+        fs::create_dir_all(dir.join("tmp"))?;
+        let db = Connection::open(dir.join("heaplens.db"))?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", "ON")?;
+        db.execute_batch(SCHEMA)?;
+        let store = LocalStorage { dir: dir.to_owned(), db: Mutex::new(db), next_temp: AtomicU64::new(0) };
+        let recovery = store.recover()?;
+        Ok((store, recovery))
+    }
+
+    fn object_path(&self, sha: &str) -> PathBuf {
+        self.dir.join("objects").join(&sha[..2]).join(format!("{sha}.hls"))
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn recover(&self) -> Result<Recovery, StorageError> {
+        let mut r = Recovery::default();
+        for e in fs::read_dir(self.dir.join("tmp"))? {
+            let p = e?.path();
+            if p.is_file() && fs::remove_file(&p).is_ok() {
+                r.temp_files_removed += 1;
+            }
+        }
+        let known: std::collections::HashSet<String> = {
+            let db = self.db();
+            let mut st = db.prepare("SELECT sha256 FROM snapshots")?;
+            let rows = st.query_map([], |row| row.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for shard in fs::read_dir(self.dir.join("objects"))? {
+            let shard = shard?.path();
+            if !shard.is_dir() {
+                continue;
+            }
+            for e in fs::read_dir(&shard)? {
+                let p = e?.path();
+                let sha = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                if !known.contains(sha) && fs::remove_file(&p).is_ok() {
+                    r.orphan_files_removed += 1;
+                }
+            }
+        }
+        for sha in &known {
+            if !self.object_path(sha).is_file() {
+                r.missing_files.push(content_id(sha));
+            }
+        }
+        r.missing_files.sort();
+        Ok(r)
+    }
+
+    fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSnapshot> {
+        let facts: String = row.get(7)?;
+        Ok(StoredSnapshot {
+            id: row.get(0)?,
+            sha256: row.get(1)?,
+            name: row.get(2)?,
+            note: row.get(3)?,
+            uploader: row.get(4)?,
+            created: row.get(5)?,
+            file_size: row.get::<_, i64>(6)? as u64,
+            facts: serde_json::from_str(&facts).unwrap_or(serde_json::Value::Null),
+            tags: Vec::new(),
+        })
+    }
+
+    fn with_tags(db: &Connection, mut s: StoredSnapshot) -> Result<StoredSnapshot, StorageError> {
+        let mut st = db.prepare_cached("SELECT tag FROM tags WHERE id = ?1 ORDER BY tag")?;
+        s.tags = st.query_map([&s.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(s)
+    }
+
+    fn get_in(db: &Connection, id: &str) -> Result<Option<StoredSnapshot>, StorageError> {
+        let row = db
+            .query_row(
+                "SELECT id, sha256, name, note, uploader, created, file_size, facts FROM snapshots WHERE id = ?1",
+                [id],
+                Self::read_row,
+            )
+            .optional()?;
+        row.map(|s| Self::with_tags(db, s)).transpose()
+    }
+}
+
+fn check_tags(tags: &[String]) -> Result<(), StorageError> {
+    if tags.len() > MAX_TAGS {
+        return Err(StorageError::Invalid(format!("at most {MAX_TAGS} tags")));
+    }
+    for t in tags {
+        check_text("a tag", t, MAX_TAG)?;
+        if t.trim().is_empty() {
+            return Err(StorageError::Invalid("a tag is empty".into()));
+        }
+    }
+    Ok(())
+}
+
+impl SnapshotStorage for LocalStorage {
+    fn temp_file(&self) -> Result<PathBuf, StorageError> {
+        let n = self.next_temp.fetch_add(1, Ordering::Relaxed);
+        Ok(self.dir.join("tmp").join(format!("upload-{}-{n}.part", std::process::id())))
+    }
+
+    fn put(&self, temp: &Path, sha256: &str, new: NewSnapshot) -> Result<Put, StorageError> {
+        if !is_sha(sha256) {
+            return Err(StorageError::Invalid(format!("not a SHA-256: {sha256:?}")));
+        }
+        check_text("the name", &new.name, MAX_NAME)?;
+        check_text("the note", &new.note, MAX_NOTE)?;
+        check_tags(&new.tags)?;
+        let id = content_id(sha256);
+        let mut db = self.db();
+        if let Some(existing) = Self::get_in(&db, &id)? {
+            let _ = fs::remove_file(temp);
+            if existing.sha256 != sha256 {
+                return Err(StorageError::Invalid(format!("content id {id} already names other bytes")));
+            }
+            return Ok(Put { snapshot: existing, duplicate: true });
+        }
+        let path = self.object_path(sha256);
+        let shard = path.parent().expect("object path has a folder");
+        fs::create_dir_all(shard)?;
+        fs::File::open(temp)?.sync_all()?;
+        fs::rename(temp, &path)?;
+        sync_dir(shard)?;
+        let file_size = fs::metadata(&path)?.len();
+        let s = StoredSnapshot {
+            id: id.clone(),
+            sha256: sha256.to_owned(),
+            name: new.name,
+            tags: {
+                let mut t = new.tags;
+                t.sort();
+                t.dedup();
+                t
+            },
+            note: new.note,
+            uploader: new.uploader,
+            created: now(),
+            file_size,
+            facts: new.facts,
+        };
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO snapshots (id, sha256, name, note, uploader, created, file_size, facts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![s.id, s.sha256, s.name, s.note, s.uploader, s.created, s.file_size as i64, s.facts.to_string()],
+        )?;
+        for t in &s.tags {
+            tx.execute("INSERT INTO tags (id, tag) VALUES (?1, ?2)", params![s.id, t])?;
+        }
+        tx.commit()?;
+        Ok(Put { snapshot: s, duplicate: false })
+    }
+
+    fn list(&self) -> Result<Vec<StoredSnapshot>, StorageError> {
+        let db = self.db();
+        let mut st = db.prepare(
+            "SELECT id, sha256, name, note, uploader, created, file_size, facts FROM snapshots ORDER BY created, rowid",
+        )?;
+        let rows: Vec<StoredSnapshot> = st.query_map([], Self::read_row)?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|s| Self::with_tags(&db, s)).collect()
+    }
+
+    fn get(&self, id: &str) -> Result<Option<StoredSnapshot>, StorageError> {
+        Self::get_in(&self.db(), id)
+    }
+
+    fn file(&self, id: &str) -> Result<Option<PathBuf>, StorageError> {
+        Ok(self.get(id)?.map(|s| self.object_path(&s.sha256)))
+    }
+
+    fn update(&self, id: &str, patch: &MetaPatch) -> Result<Option<StoredSnapshot>, StorageError> {
+        if let Some(n) = &patch.name {
+            check_text("the name", n, MAX_NAME)?;
+            if n.trim().is_empty() {
+                return Err(StorageError::Invalid("the name is empty".into()));
+            }
+        }
+        if let Some(n) = &patch.note {
+            check_text("the note", n, MAX_NOTE)?;
+        }
+        if let Some(t) = &patch.tags {
+            check_tags(t)?;
+        }
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        if Self::get_in(&tx, id)?.is_none() {
+            return Ok(None);
+        }
+        if let Some(n) = &patch.name {
+            tx.execute("UPDATE snapshots SET name = ?2 WHERE id = ?1", params![id, n])?;
+        }
+        if let Some(n) = &patch.note {
+            tx.execute("UPDATE snapshots SET note = ?2 WHERE id = ?1", params![id, n])?;
+        }
+        if let Some(tags) = &patch.tags {
+            tx.execute("DELETE FROM tags WHERE id = ?1", [id])?;
+            for t in tags {
+                tx.execute("INSERT OR IGNORE INTO tags (id, tag) VALUES (?1, ?2)", params![id, t])?;
+            }
+        }
+        let out = Self::get_in(&tx, id)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn delete(&self, id: &str) -> Result<bool, StorageError> {
+        let mut db = self.db();
+        let Some(s) = Self::get_in(&db, id)? else { return Ok(false) };
+        let tx = db.transaction()?;
+        tx.execute("DELETE FROM snapshots WHERE id = ?1", [id])?;
+        tx.commit()?;
+        drop(db);
+        let path = self.object_path(&s.sha256);
+        match fs::remove_file(&path) {
+            Ok(()) => sync_dir(path.parent().expect("object folder"))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn sha(bytes: &[u8]) -> String {
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn upload(s: &LocalStorage, bytes: &[u8], name: &str) -> Put {
+        let t = s.temp_file().unwrap();
+        fs::write(&t, bytes).unwrap();
+        s.put(&t, &sha(bytes), NewSnapshot { name: name.into(), uploader: "test".into(), ..Default::default() })
+            .unwrap()
+    }
+
+    #[test]
+    fn stores_by_content_dedupes_edits_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!(rec, Recovery::default());
+        let a = upload(&s, b"first bytes", "a.hls");
+        assert!(!a.duplicate);
+        assert_eq!(a.snapshot.id, &sha(b"first bytes")[..16]);
+        let again = upload(&s, b"first bytes", "other name.hls");
+        assert!(again.duplicate, "same bytes: the stored snapshot");
+        assert_eq!(again.snapshot.name, "a.hls");
+        let b = upload(&s, b"second", "b.hls");
+        assert_eq!(
+            s.list().unwrap().iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
+            vec![a.snapshot.id.clone(), b.snapshot.id.clone()]
+        );
+        assert_eq!(fs::read(s.file(&a.snapshot.id).unwrap().unwrap()).unwrap(), b"first bytes");
+        let patch = MetaPatch {
+            name: Some("renamed".into()),
+            tags: Some(vec!["prod".into(), "leak".into(), "prod".into()]),
+            note: Some("grew after deploy".into()),
+        };
+        let u = s.update(&a.snapshot.id, &patch).unwrap().unwrap();
+        assert_eq!(
+            (u.name.as_str(), u.tags.clone(), u.note.as_str()),
+            ("renamed", vec!["leak".into(), "prod".into()], "grew after deploy")
+        );
+        assert!(s.update("nope", &patch).unwrap().is_none());
+        let bad = MetaPatch { name: Some("x\u{7}".into()), ..Default::default() };
+        assert!(s.update(&a.snapshot.id, &bad).unwrap_err().to_string().contains("control characters"));
+        assert!(s.delete(&a.snapshot.id).unwrap());
+        assert!(!s.delete(&a.snapshot.id).unwrap());
+        assert!(s.get(&a.snapshot.id).unwrap().is_none());
+        assert_eq!(s.list().unwrap().len(), 1);
+        // reopened: what was committed is there, with its metadata
+        drop(s);
+        let (s, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!(rec, Recovery::default());
+        assert_eq!(s.list().unwrap(), vec![b.snapshot]);
+    }
+
+    #[test]
+    fn a_crash_leaves_nothing_half_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = LocalStorage::open(dir.path()).unwrap();
+        let kept = upload(&s, b"kept", "kept.hls");
+        // an upload cut off mid-stream, and a file renamed into place whose row was never committed
+        fs::write(s.temp_file().unwrap(), b"half an upl").unwrap();
+        let orphan = sha(b"orphan");
+        fs::create_dir_all(dir.path().join("objects").join(&orphan[..2])).unwrap();
+        fs::write(s.object_path(&orphan), b"orphan").unwrap();
+        drop(s);
+        let (s, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!((rec.temp_files_removed, rec.orphan_files_removed), (1, 1));
+        assert_eq!(s.list().unwrap(), vec![kept.snapshot.clone()]);
+        assert!(!s.object_path(&orphan).exists());
+        // a row whose file vanished is reported, not served
+        fs::remove_file(s.object_path(&kept.snapshot.sha256)).unwrap();
+        drop(s);
+        let (_, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!(rec.missing_files, vec![kept.snapshot.id]);
+    }
+
+    #[test]
+    fn refuses_bad_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = LocalStorage::open(dir.path()).unwrap();
+        let t = s.temp_file().unwrap();
+        fs::write(&t, b"x").unwrap();
+        let e = s.put(&t, "../../etc/passwd", NewSnapshot::default()).unwrap_err();
+        assert!(e.to_string().contains("not a SHA-256"), "{e}");
+        let long = NewSnapshot { name: "n".repeat(MAX_NAME + 1), ..Default::default() };
+        assert!(s.put(&t, &sha(b"x"), long).unwrap_err().to_string().contains("longer than"));
+        let tags = NewSnapshot { tags: vec![" ".into()], ..Default::default() };
+        assert!(s.put(&t, &sha(b"x"), tags).unwrap_err().to_string().contains("empty"));
+    }
+}

@@ -1,0 +1,36 @@
+//! Wire types of access control: login, the browser's session, share links.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/login` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub token: String,
+}
+
+/// `GET /api/session`: whether the server needs a token and what this browser may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub token_required: bool,
+    /// `full`, `share` (one snapshot, read-only) or `none`.
+    pub access: String,
+    /// The one snapshot a share link opens.
+    pub snapshot: Option<String>,
+}
+
+/// `POST /api/snapshots/{id}/share` body (optional).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ShareRequest {
+    /// Seconds until the link stops working; absent or 0: it does not expire.
+    pub expires_in_s: Option<u64>,
+}
+
+/// A read-only link to one snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareLink {
+    /// Path of the link on this server, `/share/TOKEN`.
+    pub url: String,
+    pub snapshot: String,
+    /// Unix seconds when it stops working.
+    pub expires: Option<u64>,
+}
