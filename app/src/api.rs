@@ -464,3 +464,39 @@ pub async fn domtree(
     }
     get_json(&url).await
 }
+
+/// Sends `body` as JSON with `POST` and decodes the answer (`None` for 204 No Content).
+async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<Option<T>, ApiError> {
+    let resp = Request::post(url)
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(ApiError::network)?
+        .send()
+        .await
+        .map_err(ApiError::network)?;
+    if resp.status() == 204 {
+        return Ok(None);
+    }
+    decode(resp).await.map(Some)
+}
+
+/// `GET /api/session`: whether the server needs the access token, and what this browser may see.
+pub async fn session() -> Result<heaplens_wire::SessionInfo, ApiError> {
+    get_json("/api/session").await
+}
+
+/// `POST /api/login`: trades the access token for a session cookie.
+pub async fn login(token: &str) -> Result<(), ApiError> {
+    post_json::<serde_json::Value>("/api/login", &heaplens_wire::LoginRequest { token: token.to_owned() })
+        .await
+        .map(|_| ())
+}
+
+/// `POST /api/snapshots/{id}/share`: a read-only link to one snapshot (expiring after
+/// `expires_in_s` seconds, or never for `None`).
+pub async fn share(id: &str, expires_in_s: Option<u64>) -> Result<heaplens_wire::ShareLink, ApiError> {
+    let url = format!("/api/snapshots/{}/share", encode(id));
+    post_json(&url, &heaplens_wire::ShareRequest { expires_in_s })
+        .await?
+        .ok_or_else(|| ApiError::bad_response(204, "no share link in the answer"))
+}

@@ -13,6 +13,8 @@ fn headline(code: &str) -> &'static str {
         "too_large" => "Snapshot too large",
         "network" => "Server unreachable",
         "internal" => "Server error",
+        "unauthorized" => "Access token needed",
+        "forbidden" => "Not shared with you",
         _ => "Error",
     }
 }
@@ -45,6 +47,7 @@ pub fn ErrorBox(
             </div>
             <div class="error-message" data-test="error-message">{error.message}</div>
             {caret}
+            {(error.code == "unauthorized").then(|| view! { <crate::login_form::LoginForm/> })}
             {(!no_home).then(|| view! { <a class="error-home" href="/" data-test="error-home">"← All snapshots"</a> })}
         </div>
     }

@@ -131,6 +131,7 @@ pub fn PartitionPage() -> impl IntoView {
                     <RelationPicker route relations=relation_list/>
                     <HelpPanel route relations=relation_list/>
                     <CopyLink route/>
+                    <crate::share_link::ShareButton snapshot=Signal::derive(move || route.with(|r| r.snapshot.clone()))/>
                 </div>
             </div>
             <div class="progress" class:active=move || data.loading.get() aria-hidden="true"></div>

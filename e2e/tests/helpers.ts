@@ -159,3 +159,23 @@ export function watchForScript(page: Page) {
     await expect(page.locator('body script')).toHaveCount(0);
   };
 }
+
+/** Drops a file (bytes) named `name` on the upload zone, like a user dragging it from a file manager. */
+export async function dropFile(page: Page, name: string, bytes: Buffer) {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, b64 }) => {
+      const bin = atob(b64);
+      const data = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type: 'application/octet-stream' }));
+      return dt;
+    },
+    { name, b64: bytes.toString('base64') },
+  );
+  const zone = page.getByTestId('upload-zone');
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('dragover', { dataTransfer });
+  await expect(zone).toHaveClass(/over/);
+  await zone.dispatchEvent('drop', { dataTransfer });
+}

@@ -14,7 +14,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './own-server';
 import { resolve } from 'node:path';
 
 const OBJECTS = 1_000_000;
@@ -31,17 +31,6 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 let server: ChildProcess | undefined;
 let base = '';
 const results: Record<string, { median: number; runs: number[]; unit: string }> = {};
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -3,29 +3,9 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { apiJson, partition, urlState, watchForScript, type SnapshotInfo } from './helpers';
+import { apiJson, dropFile, partition, urlState, watchForScript, type SnapshotInfo } from './helpers';
 
 const SMALL = path.join(__dirname, '..', '..', 'testdata', 'small.hls');
-
-/** Drops a file (bytes) named `name` on the upload zone, like a user dragging it from a file manager. */
-async function dropFile(page: Page, name: string, bytes: Buffer) {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, b64 }) => {
-      const bin = atob(b64);
-      const data = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
-      const dt = new DataTransfer();
-      dt.items.add(new File([data], name, { type: 'application/octet-stream' }));
-      return dt;
-    },
-    { name, b64: bytes.toString('base64') },
-  );
-  const zone = page.getByTestId('upload-zone');
-  await zone.dispatchEvent('dragenter', { dataTransfer });
-  await zone.dispatchEvent('dragover', { dataTransfer });
-  await expect(zone).toHaveClass(/over/);
-  await zone.dispatchEvent('drop', { dataTransfer });
-}
 
 /** Records every value the progress bar shows (it lives until the page changes). */
 async function recordProgress(page: Page) {

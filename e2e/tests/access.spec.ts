@@ -1,0 +1,78 @@
+// The team server's access control, as users meet it (issue 6): a server started with an
+// access token asks for it on the page; once logged in, a user uploads a snapshot and makes a
+// read-only share link; a teammate opening that link in a fresh browser (no token, no cookies)
+// sees that snapshot and nothing else.
+import { test, expect } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dropFile, urlState, watchForScript } from './helpers';
+import { ROOT, startServer, type OwnServer } from './own-server';
+
+const TOKEN = 'e2e-token-7f3a91c2d4b5';
+const DEMO = process.env.HEAPLENS_DEMO_FILE ?? path.join(ROOT, 'target', 'demo', 'demo.hls');
+const SMALL = path.join(ROOT, 'testdata', 'small.hls');
+let server: OwnServer;
+
+test.beforeAll(async () => {
+  const data = mkdtempSync(path.join(tmpdir(), 'heaplens-e2e-access-'));
+  server = await startServer(['--data', data, DEMO], { HEAPLENS_TOKEN: TOKEN });
+});
+test.afterAll(() => server?.stop());
+
+test('log in, upload, share read-only; the link opens that snapshot only', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const owner = await browser.newContext({ baseURL: server.base });
+  const page = await owner.newPage();
+  const noScriptRan = watchForScript(page);
+
+  // without the token: nothing of the heaps, a form asking for it
+  await page.goto('/');
+  await expect(page.getByTestId('error')).toHaveAttribute('data-code', 'unauthorized');
+  await expect(page.locator('body')).not.toContainText('demo service');
+  await page.getByTestId('login-token').fill('wrong-token-wrong-token');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-error')).toContainText('wrong access token');
+  await page.getByTestId('login-token').fill(TOKEN);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('snapshot-row')).toHaveCount(1);
+
+  // upload a snapshot: it opens in its own view
+  await dropFile(page, 'teammate.hls', await readFile(SMALL));
+  await expect.poll(() => urlState(page).path, { timeout: 30_000 }).toMatch(/^\/s\//);
+  const id = decodeURIComponent(urlState(page).path.slice(3));
+  await expect(page.getByTestId('partition-title')).toBeVisible();
+  const title = await page.getByTestId('partition-title').textContent();
+
+  // a read-only link, valid for a day
+  await page.getByTestId('share-open').click();
+  await page.getByTestId('share-lifetime').selectOption('86400');
+  await page.getByTestId('share-make').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  expect(link).toMatch(new RegExp(`^${server.base}/share/`));
+  noScriptRan();
+
+  // a teammate: a fresh browser context, no token
+  const mate = await browser.newContext({ baseURL: server.base });
+  const p2 = await mate.newPage();
+  await p2.goto(link);
+  await expect.poll(() => new URL(p2.url()).pathname).toBe(`/s/${encodeURIComponent(id)}`);
+  await expect(p2.getByTestId('partition-title')).toHaveText(title!);
+  await expect(p2.getByTestId('share-open')).toHaveCount(0);
+  // the start page lists that snapshot alone; the others answer 403
+  await p2.goto('/');
+  await expect(p2.getByTestId('snapshot-row')).toHaveCount(1);
+  const others = await p2.evaluate(async () => {
+    const list = await (await fetch('/api/snapshots')).json();
+    const demo = await fetch('/api/snapshots/demo/partition');
+    const upload = await fetch('/api/snapshots?name=x.hls', { method: 'POST', body: 'HLS' });
+    return { ids: list.snapshots.map((s: { id: string }) => s.id), demo: demo.status, upload: upload.status };
+  });
+  expect(others).toEqual({ ids: [id], demo: 403, upload: 403 });
+  // and a context with neither link nor token gets nothing
+  const stranger = await (await browser.newContext({ baseURL: server.base })).request.get('/api/snapshots');
+  expect(stranger.status()).toBe(401);
+  await owner.close();
+  await mate.close();
+});
