@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod cli;
+pub mod cli_diff;
 pub mod error;
 pub mod store;
 pub mod views;
+pub mod views_diff;
 pub mod views_object;

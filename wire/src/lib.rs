@@ -13,8 +13,13 @@
 //! * `GET /api/snapshots/{id}/graph?q=QUERY&expand=Q1&expand=Q2&k=12` → [`GraphView`]
 //! * `GET /api/snapshots/{id}/treemap?q=QUERY&by=R1&then=R2&limit=200&child_limit=50` → [`TreemapView`]
 //! * `GET /api/snapshots/{id}/shpaths?q=QUERY` → heapy's `shpaths` text (`text/plain`)
+//! * `GET /api/diff?a=ID&b=ID&by=RELATION&qa=QUERY&qb=QUERY&offset=N&limit=N&all=BOOL` → [`DiffView`]
+//! * `GET /api/snapshots/{id}/disjoint?qa=QUERY&qb=QUERY` → [`DisjointView`]
 
 use serde::{Deserialize, Serialize};
+
+mod diff;
+pub use diff::{DiffRowView, DiffView, DisjointView};
 
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
