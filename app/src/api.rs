@@ -412,3 +412,23 @@ mod address_tests {
         assert_eq!(address_tokens("0x1234 0x1234"), vec!["0x1234"]);
     }
 }
+
+/// `GET /api/diff?a=&b=&by=&qa=&qb=&limit=`: heapy's `A.diff(B)`, the first `limit` rows.
+pub async fn diff(
+    a: &str,
+    b: &str,
+    relation: &str,
+    qa: &str,
+    qb: &str,
+    limit: u64,
+) -> Result<heaplens_wire::DiffView, ApiError> {
+    get_json(&format!(
+        "/api/diff?a={}&b={}&by={}&qa={}&qb={}&limit={limit}",
+        encode(a),
+        encode(b),
+        encode(relation),
+        encode(qa),
+        encode(qb),
+    ))
+    .await
+}
