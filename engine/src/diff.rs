@@ -8,7 +8,7 @@
 //! with hash maps by label: no quadratic work. [`render_diff`] prints heapy's `DiffFormat`.
 
 use crate::heap::Heap;
-use crate::partition::{partition, Relation, Row};
+use crate::partition::{partition, Partition, Relation, Row};
 use crate::render::{formatted_row, LINE_LENGTH, MAX_MORE_LINES};
 use crate::set::ObjSet;
 use crate::textwrap::wrap;
@@ -93,10 +93,8 @@ pub fn diff(
     if header != header_b {
         return Err(DiffError(format!("mismatching table kind header, {header:?} vs {header_b:?}")));
     }
-    let pa = partition(heap_a, set_a, relation);
-    let pb = partition(heap_b, set_b, relation);
-    let rows_a: Vec<Row> = pa.rows(heap_a).collect();
-    let rows_b: Vec<Row> = pb.rows(heap_b).collect();
+    let ((pa, rows_a), (pb, rows_b)) =
+        rayon::join(|| labelled(heap_a, set_a, relation), || labelled(heap_b, set_b, relation));
     Ok(Diff {
         relation,
         header,
@@ -108,67 +106,97 @@ pub fn diff(
     })
 }
 
-/// Sums of count and size per label, with the index of the label's first row.
-fn by_label(rows: &[Row]) -> HashMap<&str, (u64, u64, usize)> {
-    let mut tab: HashMap<&str, (u64, u64, usize)> = HashMap::with_capacity(rows.len());
-    for (i, r) in rows.iter().enumerate() {
-        let e = tab.entry(r.label.as_str()).or_insert((0, 0, i));
-        e.0 += r.count;
-        e.1 += r.size;
-    }
-    tab
+/// A set's partition and its rows with their labels (per-object rows are labelled in parallel).
+fn labelled(heap: &Heap, set: &ObjSet, relation: Relation) -> (Partition, Vec<Row>) {
+    use rayon::prelude::*;
+    let p = partition(heap, set, relation);
+    let rows = (0..p.len()).into_par_iter().map(|i| p.row(heap, i)).collect();
+    (p, rows)
+}
+
+/// What one label has on each side, and where the diff put it.
+#[derive(Default)]
+struct Entry {
+    count_a: u64,
+    size_a: u64,
+    count_b: u64,
+    size_b: u64,
+    /// Whether B's rows of this label still wait for A's (heapy's `otab` still holds it).
+    b_open: bool,
+    /// The label's output row, once it has one (heapy's `stab`).
+    out: Option<usize>,
 }
 
 /// The rows of `A - B` from both partitions' rows (each in heapy's row order), exactly as
-/// guppy3's `Stat.__sub__` makes them.
+/// guppy3's `Stat.__sub__` makes them. Each label is hashed once per row of each side.
 pub fn diff_rows(a: &[Row], b: &[Row]) -> Vec<DiffRow> {
-    let totals_a = by_label(a);
-    let totals_b = by_label(b);
-    // heapy's `otab`: B's rows by label, removed as A's rows match them
-    let mut otab = totals_b.clone();
-    // heapy's `stab`: the output row of each label
-    let mut stab: HashMap<&str, usize> = HashMap::new();
-    let mut rows: Vec<DiffRow> = Vec::new();
-    let new_row = |label: &str, count: i64, size: i64| DiffRow {
-        label: label.to_owned(),
-        count,
-        size,
-        count_a: totals_a.get(label).map_or(0, |t| t.0),
-        size_a: totals_a.get(label).map_or(0, |t| t.1),
-        count_b: totals_b.get(label).map_or(0, |t| t.0),
-        size_b: totals_b.get(label).map_or(0, |t| t.1),
-        cumulative: 0,
-    };
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(a.len().max(b.len()));
+    // B's labels first, in the order of their first row: B-only rows come out in that order
+    let mut entries: Vec<Entry> = Vec::with_capacity(b.len());
+    let mut labels_b: Vec<&str> = Vec::new();
+    for r in b {
+        let k = *index.entry(r.label.as_str()).or_insert_with(|| {
+            entries.push(Entry { b_open: true, ..Entry::default() });
+            labels_b.push(r.label.as_str());
+            entries.len() - 1
+        });
+        entries[k].count_b += r.count;
+        entries[k].size_b += r.size;
+    }
+    let nb = entries.len();
+    // (entry, label, count, size) of each output row
+    let mut rows: Vec<(usize, &str, i64, i64)> = Vec::new();
     for r in a {
-        let (count, size) = match otab.remove(r.label.as_str()) {
-            Some((c, s, _)) => (r.count as i64 - c as i64, r.size as i64 - s as i64),
-            None => (r.count as i64, r.size as i64),
-        };
+        let k = *index.entry(r.label.as_str()).or_insert_with(|| {
+            entries.push(Entry::default());
+            entries.len() - 1
+        });
+        let e = &mut entries[k];
+        e.count_a += r.count;
+        e.size_a += r.size;
+        let (mut count, mut size) = (r.count as i64, r.size as i64);
+        if e.b_open {
+            e.b_open = false;
+            count -= e.count_b as i64;
+            size -= e.size_b as i64;
+        }
         if count == 0 && size == 0 {
             continue;
         }
-        match stab.get(r.label.as_str()) {
-            Some(&k) => {
-                rows[k].count += count;
-                rows[k].size += size;
+        match e.out {
+            Some(o) => {
+                rows[o].2 += count;
+                rows[o].3 += size;
             }
             None => {
-                stab.insert(r.label.as_str(), rows.len());
-                rows.push(new_row(&r.label, count, size));
+                e.out = Some(rows.len());
+                rows.push((k, r.label.as_str(), count, size));
             }
         }
     }
-    let mut only_b: Vec<(&str, (u64, u64, usize))> = otab.into_iter().collect();
-    only_b.sort_unstable_by_key(|(_, (_, _, first))| *first);
-    rows.extend(only_b.into_iter().map(|(label, (c, s, _))| new_row(label, -(c as i64), -(s as i64))));
-    // Python's sort(key=abs(size), reverse=True) is stable
-    rows.sort_by_key(|r| std::cmp::Reverse(r.size.unsigned_abs()));
-    let mut cumulative = 0;
-    for r in &mut rows {
-        cumulative += r.size;
-        r.cumulative = cumulative;
+    // the labels B has and A has not, negated, in B's order (entries 0..nb are B's labels)
+    for (k, e) in entries[..nb].iter().enumerate().filter(|(_, e)| e.b_open) {
+        rows.push((k, labels_b[k], -(e.count_b as i64), -(e.size_b as i64)));
     }
-    rows
+    // Python's sort(key=abs(size), reverse=True) is stable
+    rows.sort_by_key(|r| std::cmp::Reverse(r.3.unsigned_abs()));
+    let mut cumulative = 0;
+    rows.into_iter()
+        .map(|(k, label, count, size)| {
+            cumulative += size;
+            let e = &entries[k];
+            DiffRow {
+                label: label.to_owned(),
+                count,
+                size,
+                count_a: e.count_a,
+                size_a: e.size_a,
+                count_b: e.count_b,
+                size_b: e.size_b,
+                cumulative,
+            }
+        })
+        .collect()
 }
 
 /// heapy's `% of B` column: `'%9.3g' % (size * 100.0 / b_size)`, or `   (n.a.)` when B's
