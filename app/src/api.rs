@@ -500,3 +500,22 @@ pub async fn share(id: &str, expires_in_s: Option<u64>) -> Result<heaplens_wire:
         .await?
         .ok_or_else(|| ApiError::bad_response(204, "no share link in the answer"))
 }
+/// `GET /api/diff?a=&b=&by=&qa=&qb=&limit=`: heapy's `A.diff(B)`, the first `limit` rows.
+pub async fn diff(
+    a: &str,
+    b: &str,
+    relation: &str,
+    qa: &str,
+    qb: &str,
+    limit: u64,
+) -> Result<heaplens_wire::DiffView, ApiError> {
+    get_json(&format!(
+        "/api/diff?a={}&b={}&by={}&qa={}&qb={}&limit={limit}",
+        encode(a),
+        encode(b),
+        encode(relation),
+        encode(qa),
+        encode(qb),
+    ))
+    .await
+}

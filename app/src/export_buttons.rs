@@ -11,6 +11,7 @@ use crate::export;
 use crate::format::grouped;
 use crate::partition_data::PartitionData;
 use crate::route_state::PartitionRoute;
+use crate::text_copy::ManualCopy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
@@ -132,15 +133,7 @@ pub fn ExportButtons(route: Memo<PartitionRoute>, data: PartitionData) -> impl I
                 title="Download the whole partition as JSON (the API's shape, every row)">
                 "JSON"
             </button>
-            {move || manual.get().map(|text| view! {
-                <div class="popover manual-copy" data-test="copy-text-manual" role="dialog" aria-label="Copy the table">
-                    <div class="popover-head">
-                        "The clipboard is not available here: press Ctrl+C (⌘C) to copy the selected text."
-                        <button class="btn btn-small" type="button" on:click=move |_| manual.set(None)>"Close"</button>
-                    </div>
-                    <textarea node_ref=manual_field readonly spellcheck="false" prop:value=text></textarea>
-                </div>
-            })}
+            <ManualCopy manual field=manual_field label="Copy the table" test="copy-text-manual"/>
         </div>
     }
 }

@@ -6,6 +6,11 @@ mod canvas;
 mod clipboard;
 mod copy_link;
 mod d3;
+mod diff_page;
+mod diff_pick;
+mod diff_route;
+mod diff_table;
+mod diff_treemap;
 mod domtree_view;
 mod error_box;
 mod export;
@@ -28,6 +33,7 @@ mod route_state;
 mod share_link;
 mod snapshot_list;
 mod table_view;
+mod text_copy;
 mod treemap_view;
 mod upload_zone;
 mod urlcode;
@@ -66,6 +72,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=SnapshotList/>
                     <Route path=path!("/s/:id") view=PartitionPage/>
+                    <Route path=path!("/diff") view=crate::diff_page::DiffPage/>
                 </Routes>
             </main>
         </Router>

@@ -65,6 +65,9 @@ fn FailedFiles(failed: Vec<FailedSnapshot>) -> impl IntoView {
 #[component]
 fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
     let navigate = use_navigate();
+    // the snapshots picked for heapy's A.diff(B)
+    let pick_a = RwSignal::new(None::<String>);
+    let pick_b = RwSignal::new(None::<String>);
     let rows = snapshots
         .into_iter()
         .map(|s| {
@@ -112,11 +115,13 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
                         {format::bytes(s.total_size)}
                     </td>
                     <td class="num dim">{format::duration(s.duration_s)}</td>
+                    {crate::diff_pick::pick_cells(&s.id, pick_a, pick_b)}
                 </tr>
             }
         })
         .collect_view();
     view! {
+        <crate::diff_pick::DiffBar pick_a pick_b/>
         <div class="table-wrap">
             <table class="grid snapshots" data-test="snapshot-table">
                 <thead>
@@ -130,6 +135,7 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
                         <th class="num" title="heapy's heapu: GC-tracked objects the root does not reach">"Unreachable"</th>
                         <th class="num">"Total size"</th>
                         <th class="num">"Capture"</th>
+                        {crate::diff_pick::pick_headers()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -163,17 +163,17 @@ fn hue(i: usize) -> u32 {
 }
 
 /// One laid-out rectangle.
-struct Placed {
-    k: usize,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-    parent: bool,
+pub(crate) struct Placed {
+    pub k: usize,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    pub parent: bool,
 }
 
 /// d3's squarified layout of `json` in a `w`×`h` box.
-fn layout(json: &str, w: f64, h: f64) -> Result<Vec<Placed>, JsValue> {
+pub(crate) fn layout(json: &str, w: f64, h: f64) -> Result<Vec<Placed>, JsValue> {
     let data = js_sys::JSON::parse(json)?;
     let value = Closure::<dyn Fn(d3::Datum) -> f64>::new(|d: d3::Datum| d.v());
     let root = d3::hierarchy(&data).sum(value.as_ref());

@@ -14,6 +14,7 @@
 
 pub mod brief;
 pub mod classes;
+pub mod diff;
 pub mod dominators;
 pub mod domtree;
 pub mod format;

@@ -89,17 +89,23 @@ fn push_rows(
     let mut cumulative = 0;
     for (i, row) in p.rows(heap).take(shown).enumerate() {
         cumulative += row.size;
-        let fr = stats(i, &row, cumulative);
-        let pad = " ".repeat(fr.len());
-        let mut parts = row.label.split('\n');
-        lines.extend(wrap(&format!("{fr}{}", parts.next().unwrap_or("")), LINE_LENGTH, "", &pad));
-        for more in parts {
-            lines.extend(wrap(more, LINE_LENGTH, &pad, &pad));
-        }
+        lines.extend(formatted_row(&stats(i, &row, cumulative), &row.label));
     }
     if shown < p.len() {
         lines.push(format!("<{} more rows. Type e.g. '_.more' to view.>", p.len() - shown));
     }
+}
+
+/// One row's lines as heapy's `Format.get_formatted_row` makes them: the stat columns `fr`,
+/// then the label, each of its lines wrapped at [`LINE_LENGTH`] under the label column.
+pub fn formatted_row(fr: &str, label: &str) -> Vec<String> {
+    let pad = " ".repeat(fr.len());
+    let mut parts = label.split('\n');
+    let mut lines = wrap(&format!("{fr}{}", parts.next().unwrap_or("")), LINE_LENGTH, "", &pad);
+    for more in parts {
+        lines.extend(wrap(more, LINE_LENGTH, &pad, &pad));
+    }
+    lines
 }
 
 /// The text heapy prints for `str(partition)`; with `all`, every row (heapy's `.all`).

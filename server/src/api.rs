@@ -67,6 +67,8 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/domtree", get(get_domtree))
         .route("/relations", get(get_relations))
         .merge(crate::api_access::api_routes())
+        .route("/diff", get(get_diff))
+        .route("/snapshots/{id}/disjoint", get(get_disjoint))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
         .with_state(state);
@@ -453,5 +455,73 @@ async fn get_domtree(
     let view = tokio::task::spawn_blocking(move || domtree_view(&id, &snap.heap, &query, addr, offset, limit))
         .await
         .map_err(|e| ApiError::internal(format!("domtree task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+pub struct DiffParams {
+    a: Option<String>,
+    b: Option<String>,
+    by: Option<String>,
+    qa: Option<String>,
+    qb: Option<String>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+    all: Option<bool>,
+}
+
+/// heapy's `A.diff(B)`: set `qa` (default `heap`) of snapshot `a` minus set `qb` (default:
+/// `qa`) of snapshot `b`, by `by` (default: `qa`'s `.byX`, else clodo); rows
+/// `offset..offset + limit` (default 1000) and heapy's text (every row with `all=true`).
+async fn get_diff(
+    State(st): State<AppState>,
+    p: Result<Query<DiffParams>, QueryRejection>,
+) -> Result<Json<heaplens_wire::DiffView>, ApiError> {
+    use crate::views_diff::{diff_view, side_error, Side};
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let id = |name: &str, v: Option<String>| {
+        v.filter(|v| !v.is_empty())
+            .ok_or_else(|| ApiError::bad_request(format!("missing parameter {name} (a snapshot id)")))
+    };
+    let (id_a, id_b) = (id("a", p.a)?, id("b", p.b)?);
+    let (snap_a, snap_b) = (loaded(&st, &id_a)?, loaded(&st, &id_b)?);
+    let qa_text = p.qa.unwrap_or_else(|| "heap".to_owned());
+    let qa = heaplens_engine::Query::parse(&qa_text).map_err(|e| side_error("qa", e))?;
+    let qb = heaplens_engine::Query::parse(p.qb.as_deref().unwrap_or(&qa_text)).map_err(|e| side_error("qb", e))?;
+    let relation = resolve_relation(&qa, p.by.as_deref())?;
+    let (offset, limit, all) = (p.offset.unwrap_or(0), p.limit.unwrap_or(DEFAULT_LIMIT), p.all.unwrap_or(false));
+    let view = tokio::task::spawn_blocking(move || {
+        let a = Side { id: &id_a, heap: &snap_a.heap, query: &qa };
+        let b = Side { id: &id_b, heap: &snap_b.heap, query: &qb };
+        diff_view(&a, &b, relation, offset, Some(limit), all)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("diff task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+pub struct DisjointParams {
+    qa: Option<String>,
+    qb: Option<String>,
+}
+
+/// heapy's `A.disjoint(B)` for sets `qa` and `qb` (both required) of one snapshot.
+async fn get_disjoint(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<DisjointParams>, QueryRejection>,
+) -> Result<Json<heaplens_wire::DisjointView>, ApiError> {
+    use crate::views_diff::{disjoint_view, side_error};
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let parse = |name: &str, v: Option<String>| {
+        let text = v.ok_or_else(|| ApiError::bad_request(format!("missing parameter {name} (a query)")))?;
+        heaplens_engine::Query::parse(&text).map_err(|e| side_error(name, e))
+    };
+    let (qa, qb) = (parse("qa", p.qa)?, parse("qb", p.qb)?);
+    let snap = loaded(&st, &id)?;
+    let view = tokio::task::spawn_blocking(move || disjoint_view(&id, &snap.heap, &qa, &qb))
+        .await
+        .map_err(|e| ApiError::internal(format!("disjoint task failed: {e}")))??;
     Ok(Json(view))
 }

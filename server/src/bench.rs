@@ -92,6 +92,16 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
     let view = q.view.unwrap_or(Relation::Clodo);
     let (view_s, p) = timed(|| partition(&heap, &set, view));
     let (text_s, _) = timed(|| render_table(&heap, &set, &p, false));
+    // heapy's A.diff(B) by clodo with its text: the whole heap minus the heap without the set
+    let rest = heap.heap().sub(&set);
+    let (diff_s, diff_rows) = timed(|| {
+        let d = heaplens_engine::diff::diff(&heap, heap.heap(), &heap, &rest, Relation::Clodo);
+        d.map(|d| {
+            std::hint::black_box(heaplens_engine::diff::render_diff(&d, false));
+            d.rows.len()
+        })
+        .unwrap_or(0)
+    });
 
     Ok(json!({
         "snapshot": path.display().to_string(),
@@ -123,6 +133,7 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
             "set_objects": set.len(),
             "rows": p.len(),
         },
+        "diff": { "s": diff_s, "rows": diff_rows },
         "peak_rss_bytes": proc_status_bytes("VmHWM"),
     }))
 }

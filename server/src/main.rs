@@ -75,6 +75,28 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         repeat: usize,
     },
+    /// Print heapy's `A.diff(B)` of two snapshots: A's set minus B's, rows matched by label.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        /// Relation to partition both sets by (default: the query's `.byX`, else clodo).
+        #[arg(long)]
+        by: Option<String>,
+        /// Query selecting A's set (and B's, unless --query-b is given).
+        #[arg(long, default_value = "heap")]
+        query: String,
+        /// Query selecting B's set.
+        #[arg(long)]
+        query_b: Option<String>,
+        /// Print every row instead of heapy's first ten.
+        #[arg(long)]
+        all: bool,
+        /// Print the diff as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print heapy's `A.disjoint(B)` (True or False) for two queries on one snapshot.
+    Disjoint { snapshot: PathBuf, query_a: String, query_b: String },
     /// Write a synthetic snapshot of N objects (realistic mix of kinds, degrees, edge names).
     Synth {
         objects: u64,
@@ -118,6 +140,24 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Diff { a, b, by, query, query_b, all, json } => {
+            match heaplens_server::cli_diff::diff_cmd(&a, &b, &query, query_b.as_deref(), by.as_deref(), all, json) {
+                Ok(text) => print_out(&text),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Disjoint { snapshot, query_a, query_b } => {
+            match heaplens_server::cli_diff::disjoint_cmd(&snapshot, &query_a, &query_b) {
+                Ok(text) => print_out(&text),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Synth { objects, out, seed } => match bench::synth(objects, &out, seed) {
             Ok(line) => print_out(&line),
             Err(msg) => {

@@ -17,11 +17,16 @@
 //! * `GET /api/snapshots/{id}/domtree?q=QUERY|addr=ADDR&offset=N&limit=N` → [`DomTreeView`]
 //! * `GET /api/snapshots/{id}/treemap?...&measure=retained` → [`TreemapView`] sized by retained size
 
+//! * `GET /api/diff?a=ID&b=ID&by=RELATION&qa=QUERY&qb=QUERY&offset=N&limit=N&all=BOOL` → [`DiffView`]
+//! * `GET /api/snapshots/{id}/disjoint?qa=QUERY&qb=QUERY` → [`DisjointView`]
+
 use serde::{Deserialize, Serialize};
 
 mod access;
+mod diff;
 mod retained;
 pub use access::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
+pub use diff::{DiffRowView, DiffView, DisjointView};
 pub use retained::{DomNodeView, DomTreeView, RetainedRow, RetainedView};
 
 /// What the server knows about one loaded snapshot.
