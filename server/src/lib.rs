@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod cli_redact;
 pub mod error;
 pub mod store;
 pub mod views;

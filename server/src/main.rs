@@ -68,6 +68,14 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         repeat: usize,
     },
+    /// Write a copy of a snapshot without the heap's data strings (docs/redaction.md).
+    Redact {
+        input: PathBuf,
+        output: PathBuf,
+        /// `redact`: data strings become their length and a hash; `none`: dropped.
+        #[arg(long, default_value = "redact")]
+        values: String,
+    },
     /// Write a synthetic snapshot of N objects (realistic mix of kinds, degrees, edge names).
     Synth {
         objects: u64,
@@ -111,6 +119,15 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Redact { input, output, values } => {
+            match heaplens_server::cli_redact::redact(&input, &output, &values) {
+                Ok(line) => print_out(&line),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Synth { objects, out, seed } => match bench::synth(objects, &out, seed) {
             Ok(line) => print_out(&line),
             Err(msg) => {
