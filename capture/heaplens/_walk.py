@@ -425,7 +425,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     dunder = None  # the string number of '.__dict__' (redacting walks only)
     state = (objs, index, strs, newstrs, tnum, tlist, tlabel, kinds, keycache,
              modn_o, modn_s, addr, typ, deg, et, en, stats, w, pv_o, pv_s, pd_o, pd_s,
-             pfuncs, sites, tagged, rkeys)
+             pfuncs, sites, tagged) + ((rkeys,) if rkeys is not None else ())
     hidden = {id(x) for x in state + (N._members_cache, N.static_subclasses)}
     hidden.add(id(state))
     hidden.add(id(hidden))
