@@ -105,21 +105,32 @@ pub fn write_redacted<W: Write>(snap: &Snapshot, mode: ValuesMode, out: W) -> Re
         RedactReport { objects: snap.object_count() as u64, edges: snap.edge_count() as u64, ..Default::default() };
     let mut w = SnapshotWriter::new(out)?;
     let mut edges = Vec::new();
-    for o in 0..snap.object_count() {
+    // per source string: its name in the copy and whether it was redacted, for kept (owned)
+    // and for data dicts; the copy interns its strings anew, so every name is re-added
+    let mut names: [Vec<Option<(EdgeName, bool)>>; 2] =
+        [vec![None; snap.strings.len()], vec![None; snap.strings.len()]];
+    for (o, &is_owned) in owned.iter().enumerate() {
         edges.clear();
         for e in snap.edges_of(ObjId(o as u32)) {
             let mut name = snap.edge_name(e);
             if let EdgeName::Str(s) = name {
-                // the copy interns its strings anew: every name is re-added, redacted or not
-                let text = snap.strings.get(s);
-                let new = if owned[o] { None } else { redact_key_name(text, mode) };
-                rep.names_redacted += u64::from(new.as_deref().is_some_and(|r| r != text));
-                name = w.name(new.as_deref().unwrap_or(text))?;
+                let slot = &mut names[usize::from(!is_owned)][s.idx()];
+                let (n, changed) = match *slot {
+                    Some(v) => v,
+                    None => {
+                        let text = snap.strings.get(s);
+                        let new = if is_owned { None } else { redact_key_name(text, mode) };
+                        let changed = new.as_deref().is_some_and(|r| r != text);
+                        *slot = Some((w.name(new.as_deref().unwrap_or(text))?, changed));
+                        slot.expect("just set")
+                    }
+                };
+                rep.names_redacted += u64::from(changed);
+                name = n;
             }
             edges.push((ObjId(snap.edge_target[e]), name));
         }
-        let ty = snap.type_of(ObjId(o as u32));
-        w.object(snap.addr[o], ty, snap.size[o], &edges)?;
+        w.object(snap.addr[o], snap.type_of(ObjId(o as u32)), snap.size[o], &edges)?;
     }
     for t in &snap.types {
         w.add_type(t.object, snap.strings.get(t.label))?;
