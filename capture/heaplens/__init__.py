@@ -13,15 +13,18 @@ import gc
 import os
 import socket
 import sys
+import tempfile
 import time
 
+from . import _redact
+from ._upload import UploadError, upload
 from ._walk import walk
 from ._writer import Writer
 
 __version__ = '0.1.0'
 AGENT = 'heaplens-capture ' + __version__
 
-__all__ = ['dump', 'AGENT']
+__all__ = ['dump', 'upload', 'UploadError', 'AGENT']
 
 
 def _meta(name, t0):
@@ -40,9 +43,18 @@ def _meta(name, t0):
     }
 
 
-def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=True,
-         _frame=None):
+def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreachable=True,
+         _frame=None, *, values='all', url=None, token=None):
     """Write a snapshot of the calling process's heap to ``path``.
+
+    ``values``: ``'all'`` (every value preview and dict key, as heapy shows them),
+    ``'redact'`` (data strings replaced by ``<redacted len=N sha256=H>``) or
+    ``'none'`` (no data strings); see ``docs/redaction.md``.  ``url``: upload the
+    snapshot to the heaplens server at that base URL (streamed from the file; with
+    no ``path`` a temporary file is used and removed) and return the server's
+    snapshot info instead of the statistics; ``token`` (default
+    ``$HEAPLENS_TOKEN``) is sent as ``Authorization: Bearer``.  A refused upload
+    raises :class:`UploadError` with the server's message.
 
     ``name`` is stored in META.  ``collect`` runs ``gc.collect()`` first, as
     heapy's ``heap()`` does.  ``previews`` writes the ``prev`` section (value
@@ -55,6 +67,13 @@ def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
+    _redact.check_mode(values)
+    temporary = path is None
+    if temporary:
+        if url is None:
+            raise TypeError('dump() needs a path or a url')
+        fd, path = tempfile.mkstemp(prefix='heaplens-', suffix='.hls')
+        os.close(fd)
     caller = _frame if _frame is not None else sys._getframe(1)
     path = os.fspath(path)
     t0 = time.time()
@@ -70,24 +89,32 @@ def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=
         with open(tmp, 'wb') as f:
             w = Writer(f)
             stats = walk(w, caller, chunk=chunk, previews=previews,
-                         unreachable=unreachable)
+                         unreachable=unreachable, values=values)
             stats['duration_s'] = time.perf_counter() - c0
             meta = _meta(name, t0)
             meta['duration_s'] = stats['duration_s']
             meta['materialized_dicts'] = stats['materialized_dicts']
+            _redact.meta(meta, values)
             w.meta(meta)
             w.finish()
             stats['bytes'] = f.tell()
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        for p in (tmp, path) if temporary else (tmp,):
+            try:
+                os.unlink(p)
+            except OSError:
+                pass
         raise
     finally:
         del caller
         sys.setswitchinterval(old_interval)
         if was_enabled:
             gc.enable()
+    if url is not None:
+        try:
+            return upload(path, url, name=name or 'python-%d' % os.getpid(), token=token)
+        finally:
+            if temporary:
+                os.unlink(path)
     return stats

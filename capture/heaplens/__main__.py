@@ -1,4 +1,5 @@
-"""Command line: ``python -m heaplens run [--out FILE] [--name NAME] [--trace [--trace-frames N]] script.py [args...]``.
+"""Command line: ``python -m heaplens run [--out FILE] [--name NAME] [--trace [--trace-frames N]] [--values all|none|redact] script.py [args...]``
+and ``python -m heaplens upload FILE --server URL [--name NAME] [--token TOKEN]``.
 
 ``--trace`` starts ``tracemalloc`` (keeping N frames, default 1) before the script
 runs, so the snapshot records each object's allocation site (``prod``, heapy's
@@ -20,6 +21,7 @@ import sys
 import types
 
 from . import AGENT, dump
+from . import _upload
 
 
 def _run(a):
@@ -30,7 +32,7 @@ def _run(a):
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
 
     def at_exit():
-        stats = dump(out, name=a.name or os.path.basename(script))
+        stats = dump(out, name=a.name or os.path.basename(script), values=a.values)
         sys.stderr.write('heaplens: wrote %s (%d objects, %d bytes, %.2fs)\n' % (
             out, stats['objects'], stats['bytes'], stats['duration_s']))
     atexit.register(at_exit)
@@ -57,11 +59,16 @@ def main(argv=None):
                    help='start tracemalloc before the script (allocation sites: byprod)')
     r.add_argument('--trace-frames', type=int, default=1, metavar='N',
                    help='frames tracemalloc keeps per allocation (default 1)')
+    r.add_argument('--values', choices=('all', 'none', 'redact'), default='all',
+                   help='data strings: all, none, or redact (length and hash; docs/redaction.md)')
     r.add_argument('script')
     r.add_argument('args', nargs=argparse.REMAINDER)
+    _upload.add_parser(sub)
     a = ap.parse_args(argv)
     if a.cmd == 'run':
         _run(a)
+    elif a.cmd == 'upload':
+        sys.exit(_upload.main(a))
 
 
 if __name__ == '__main__':

@@ -24,6 +24,7 @@ from array import array
 from itertools import compress, count
 
 from . import _names as N
+from . import _redact as R
 from ._labels import type_label
 from ._preview import preview_func
 from ._writer import NONE
@@ -377,7 +378,7 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
 
 
 def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
-         producers=True, unreachable=True, _agent_frames=1):
+         producers=True, unreachable=True, _agent_frames=1, values='all'):
     """Walk the heap from the root and stream it to Writer ``w``.
 
     ``hide_heapy``: like heapy, do not enter a dict whose ``_hiding_tag_`` item
@@ -391,6 +392,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     closed under their referents) and list them in ``unrc``.
     ``_agent_frames``: how many frames above this one belong to the agent (their
     locals are hidden from ``heapu``).
+    ``values``: ``'all'``, ``'none'`` or ``'redact'``: what data text is written
+    (``_redact.py``, ``docs/redaction.md``).
 
     Returns a dict of statistics (objects, edges, strings, materialized_dicts,
     unreachable, previews, producers)."""
@@ -418,9 +421,11 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     sites = {}
     tagged = []  # dicts not entered because of guppy's hiding tag
     stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
+    rkeys = R.Keys(R.check_mode(values)) if values != 'all' else None
+    dunder = None  # the string number of '.__dict__' (redacting walks only)
     state = (objs, index, strs, newstrs, tnum, tlist, tlabel, kinds, keycache,
              modn_o, modn_s, addr, typ, deg, et, en, stats, w, pv_o, pv_s, pd_o, pd_s,
-             pfuncs, sites, tagged)
+             pfuncs, sites, tagged) + ((rkeys,) if rkeys is not None else ())
     hidden = {id(x) for x in state + (N._members_cache, N.static_subclasses)}
     hidden.add(id(state))
     hidden.add(id(hidden))
@@ -462,6 +467,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
 
     def emit(tg, nm):
         """Append edges to targets ``tg`` (objects) named ``nm`` (codes)."""
+        if rkeys is not None:
+            rkeys.note(tg, nm, dunder)
         ids = list(map(id, tg))
         nums = list(map(index_get, ids))
         if None in nums:
@@ -508,7 +515,10 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             return [], []
         keys = list(dict_keys(o))
         vals = list(dict_values(o))
-        nm = list(map(kc_get, keys))
+        if rkeys is not None and id(o) not in rkeys.owned:
+            nm = [S(rkeys.name(keyname(k))) for k in keys]
+        else:
+            nm = list(map(kc_get, keys))
         if None in nm:
             for j, v in enumerate(nm):
                 if v is None:
@@ -563,7 +573,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
         if previews:
             for t in ts:
                 if t not in pfuncs:
-                    pfuncs[t] = preview_func(t)
+                    pfuncs[t] = R.preview_func(preview_func(t), t, values)
             fs = list(map(pfuncs_get, ts))
             if a == 0:
                 fs[0] = None
@@ -607,6 +617,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
         N.static_subclasses.update(N.find_static_subclasses())
     # object 0: the root
     re = root_edges(caller, interp_state)
+    if rkeys is not None:
+        dunder = S('.__dict__')
+        rkeys.owned.update(id(x) for x, _ in re)
     emit([x for x, _ in re], [S(n) for _, n in re])
     del re
 
@@ -640,6 +653,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
                 emit(tg, [TAG_SET] * len(tg))
             elif k == PROD:
                 tg, nm = kp[1](o)
+                if rkeys is not None:
+                    nm = rkeys.names(o, nm)
                 emit(tg, conv(nm))
                 if t is types.ModuleType:  # heapy's bymodule: exact modules only
                     try:

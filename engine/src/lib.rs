@@ -27,6 +27,7 @@ pub mod partition;
 pub mod paths;
 pub mod pyrepr;
 pub mod query;
+pub mod redact;
 pub mod refgraph;
 pub mod render;
 pub mod retained;

@@ -8,6 +8,7 @@ pub mod api_access;
 pub mod auth;
 pub mod cli;
 pub mod cli_diff;
+pub mod cli_redact;
 pub mod error;
 pub mod storage;
 pub mod store;

@@ -97,6 +97,14 @@ enum Command {
     },
     /// Print heapy's `A.disjoint(B)` (True or False) for two queries on one snapshot.
     Disjoint { snapshot: PathBuf, query_a: String, query_b: String },
+    /// Write a copy of a snapshot without the heap's data strings (docs/redaction.md).
+    Redact {
+        input: PathBuf,
+        output: PathBuf,
+        /// `redact`: data strings become their length and a hash; `none`: dropped.
+        #[arg(long, default_value = "redact")]
+        values: String,
+    },
     /// Write a synthetic snapshot of N objects (realistic mix of kinds, degrees, edge names).
     Synth {
         objects: u64,
@@ -152,6 +160,15 @@ fn main() -> ExitCode {
         Command::Disjoint { snapshot, query_a, query_b } => {
             match heaplens_server::cli_diff::disjoint_cmd(&snapshot, &query_a, &query_b) {
                 Ok(text) => print_out(&text),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Redact { input, output, values } => {
+            match heaplens_server::cli_redact::redact(&input, &output, &values) {
+                Ok(line) => print_out(&line),
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");
                     ExitCode::from(2)
