@@ -2,16 +2,15 @@
 //! parameters → engine → view type → JSON.
 
 use crate::error::ApiError;
-use crate::store::{id_from_name, Store};
+use crate::store::Store;
 use crate::views::{partition_view, relation_list, resolve_relation};
 use crate::views_object::{
     graph_view, object_at, object_view, parse_addr, shpaths_text, treemap_retained_view, treemap_view,
 };
 use crate::views_retained::{domtree_view, parse_rows, retained_view};
-use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -21,9 +20,7 @@ use heaplens_wire::{
     DomTreeView, GraphView, ObjectView, PartitionView, RelationList, RetainedView, SnapshotInfo, SnapshotList,
     TreemapView,
 };
-use http_body_util::BodyExt;
 use serde::Deserialize;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -55,8 +52,11 @@ pub fn router_with(state: AppState, static_dir: Option<PathBuf>, auth: Arc<crate
 
 fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
-        .route("/snapshots", get(list_snapshots).post(upload_snapshot))
-        .route("/snapshots/{id}", get(get_snapshot))
+        .route("/snapshots", get(list_snapshots).post(crate::api_store::upload_snapshot))
+        .route(
+            "/snapshots/{id}",
+            get(get_snapshot).patch(crate::api_store::patch_snapshot).delete(crate::api_store::delete_snapshot),
+        )
         .route("/snapshots/{id}/partition", get(get_partition))
         .route("/snapshots/{id}/table", get(get_table))
         .route("/snapshots/{id}/objects/{addr}", get(get_object))
@@ -100,7 +100,7 @@ fn loaded(st: &AppState, id: &str) -> Result<Arc<crate::store::Loaded>, ApiError
 }
 
 async fn get_snapshot(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<SnapshotInfo>, ApiError> {
-    Ok(Json(loaded(&st, &id)?.info.clone()))
+    st.store.info(&id).map(Json).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))
 }
 
 async fn get_relations() -> Json<RelationList> {
@@ -326,79 +326,6 @@ async fn get_shpaths(
         .await
         .map_err(|e| ApiError::internal(format!("shpaths task failed: {e}")))??;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text + "\n").into_response())
-}
-
-#[derive(Deserialize)]
-pub struct UploadParams {
-    name: Option<String>,
-}
-
-/// Receives a snapshot file as the request body, streamed to a temporary file (never whole
-/// in memory), validates and indexes it, and adds it to the store. A bad file is answered
-/// with `bad_snapshot` and changes nothing; too large a body with 413.
-async fn upload_snapshot(
-    State(st): State<AppState>,
-    p: Result<Query<UploadParams>, QueryRejection>,
-    body: Body,
-) -> Result<Response, ApiError> {
-    let name = p
-        .map(|Query(p)| p.name)
-        .map_err(|e| ApiError::bad_request(e.body_text()))?
-        .unwrap_or_else(|| "upload.hls".to_owned());
-    let dir = st.store.data_dir.clone().unwrap_or_else(std::env::temp_dir);
-    let tmp = tempfile_in(&dir)?;
-    let mut file =
-        std::fs::File::create(&tmp.0).map_err(|e| ApiError::internal(format!("cannot create upload file: {e}")))?;
-    let mut received: u64 = 0;
-    let mut body = body;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ApiError::bad_request(format!("upload interrupted: {e}")))?;
-        if let Some(data) = frame.data_ref() {
-            received += data.len() as u64;
-            if received > st.max_upload {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!("snapshot upload is larger than this server's limit of {} bytes", st.max_upload),
-                ));
-            }
-            file.write_all(data).map_err(|e| ApiError::internal(format!("cannot write upload: {e}")))?;
-        }
-    }
-    file.sync_all().map_err(|e| ApiError::internal(format!("cannot write upload: {e}")))?;
-    drop(file);
-    let path = tmp.0.clone();
-    let heap = tokio::task::spawn_blocking(move || Store::load(&path))
-        .await
-        .map_err(|e| ApiError::internal(format!("load task failed: {e}")))??;
-    let mut file_name = format!("{}.hls", id_from_name(&name));
-    if let Some(data) = &st.store.data_dir {
-        let mut n = 2;
-        while data.join(&file_name).exists() || st.store.contains(file_name.trim_end_matches(".hls")) {
-            file_name = format!("{}-{n}.hls", id_from_name(&name));
-            n += 1;
-        }
-        std::fs::rename(&tmp.0, data.join(&file_name))
-            .map_err(|e| ApiError::internal(format!("cannot store upload: {e}")))?;
-    }
-    let info = st.store.insert(&file_name, received, heap);
-    Ok((StatusCode::CREATED, Json(info)).into_response())
-}
-
-/// A temporary file path removed on drop (unless renamed away first).
-struct TempPath(PathBuf);
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn tempfile_in(dir: &std::path::Path) -> Result<TempPath, ApiError> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let name = format!(".upload-{}-{}.tmp", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-    Ok(TempPath(dir.join(name)))
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod api_access;
+pub mod api_store;
 pub mod auth;
 pub mod cli;
 pub mod cli_diff;

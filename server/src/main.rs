@@ -29,9 +29,14 @@ enum Command {
         /// Folder of the built app (Trunk's dist); without it only /api is served.
         #[arg(long = "static")]
         static_dir: Option<PathBuf>,
-        /// Folder whose *.hls snapshots are loaded, and where uploads are kept.
+        /// The store: a folder where uploads are kept (by content, with an SQLite database of
+        /// names, tags and notes) across restarts; loose *.hls files in it are served too.
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Memory for indexed heaps, in MiB; beyond it the least recently used stored ones are
+        /// unloaded (and loaded again when asked for).
+        #[arg(long, default_value_t = heaplens_server::store::DEFAULT_BUDGET >> 20)]
+        memory_budget: u64,
         /// Largest snapshot upload accepted, in bytes.
         #[arg(long, default_value_t = 4 << 30)]
         max_upload: u64,
@@ -182,14 +187,24 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Serve { snapshots, addr, static_dir, data, max_upload, exit_after, token, insecure_public } => {
+        Command::Serve {
+            snapshots,
+            addr,
+            static_dir,
+            data,
+            memory_budget,
+            max_upload,
+            exit_after,
+            token,
+            insecure_public,
+        } => {
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
                 )
                 .init();
             let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-            let access = Access { token, insecure_public };
+            let access = Access { token, insecure_public, memory_budget: memory_budget << 20 };
             match runtime.block_on(serve(snapshots, addr, static_dir, data, max_upload, exit_after, access)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(msg) => {
@@ -234,7 +249,18 @@ async fn serve(
             return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
         }
     }
-    let store = Arc::new(Store::new(data.clone()));
+    let store = match &data {
+        Some(dir) => {
+            let (store, recovery) =
+                Store::open(dir, access.memory_budget).map_err(|e| format!("--data {}: {e}", dir.display()))?;
+            if recovery != Default::default() {
+                tracing::warn!(?recovery, "cleaned up after an earlier crash");
+            }
+            store
+        }
+        None => Store::new(None),
+    };
+    let store = Arc::new(store);
     let loader = store.clone();
     let loaded = tokio::task::spawn_blocking(move || -> Result<(), String> {
         if let Some(dir) = &data {
@@ -267,6 +293,7 @@ async fn serve(
 struct Access {
     token: Option<String>,
     insecure_public: bool,
+    memory_budget: u64,
 }
 
 fn report(r: Result<heaplens_wire::SnapshotInfo, heaplens_engine::FormatError>) {

@@ -1,13 +1,32 @@
-//! The snapshot store: snapshots loaded from files named on the command line, from a data
-//! folder, and from uploads; each indexed once into an immutable engine [`Heap`].
+//! The snapshots the server serves: files named on the command line, `*.hls` files in the data
+//! folder, and uploads kept in the [`storage`](crate::storage) (content-addressed, surviving
+//! restarts). Each is indexed once into an immutable engine [`Heap`] when first needed, and
+//! the indexed heaps are kept under a memory budget: when it is exceeded, the least recently
+//! used heaps that can be read again from their file are unloaded (requests already holding
+//! one keep it until they finish).
+//!
+//! Ids: a file's id is the first 16 hex digits of the SHA-256 of its bytes (a link names the
+//! bytes), and a file from the command line also answers to its name-derived id (`demo` for
+//! `demo.hls`). Heaps inserted directly ([`Store::insert`], tests) have name-derived ids only.
 
+use crate::storage::local::LocalStorage;
+use crate::storage::{content_id, MetaPatch, NewSnapshot, SnapshotStorage, StorageError, StoredSnapshot};
 use crate::views::snapshot_info;
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::{FormatError, Heap};
 use heaplens_wire::{FailedSnapshot, SnapshotInfo, SnapshotList};
-use std::collections::BTreeMap;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+
+/// Memory assumed per object of an indexed heap with its dominator tree (measured 105-130 B
+/// for the index on real heaps, plus 24 B for the dominator tree; see docs/benchmarks.md).
+pub const BYTES_PER_OBJECT: u64 = 160;
+/// The default memory budget for indexed heaps.
+pub const DEFAULT_BUDGET: u64 = 8 << 30;
 
 /// One loaded, indexed snapshot.
 pub struct Loaded {
@@ -15,9 +34,18 @@ pub struct Loaded {
     pub heap: Heap,
 }
 
+struct Entry {
+    info: SnapshotInfo,
+    /// Where its bytes are, to load it (again); `None`: only in memory, never unloaded.
+    file: Option<PathBuf>,
+    loaded: Option<Arc<Loaded>>,
+    last_used: u64,
+}
+
 #[derive(Default)]
 struct Inner {
-    by_id: BTreeMap<String, Arc<Loaded>>,
+    by_id: BTreeMap<String, Entry>,
+    aliases: HashMap<String, String>,
     /// Ids in the order they were added.
     order: Vec<String>,
     failed: Vec<FailedSnapshot>,
@@ -28,6 +56,9 @@ pub struct Store {
     inner: RwLock<Inner>,
     /// Where uploads are kept; `None` keeps them in memory only.
     pub data_dir: Option<PathBuf>,
+    storage: Option<Arc<dyn SnapshotStorage>>,
+    budget: u64,
+    clock: AtomicU64,
 }
 
 /// Turns a file name into a URL-safe id: letters, digits, `.`, `_`, `-`.
@@ -45,9 +76,123 @@ pub fn id_from_name(name: &str) -> String {
     }
 }
 
+/// The SHA-256 (hex) of a file's bytes.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex(&h.finalize()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What adding an upload did.
+pub struct Added {
+    pub info: SnapshotInfo,
+    /// The same bytes were already there: this is the existing snapshot.
+    pub duplicate: bool,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no snapshot with id {0:?}")]
+    NotFound(String),
+    #[error("snapshot {0:?} comes from a file given on the command line: only stored (uploaded) snapshots can be changed or deleted")]
+    NotStored(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+fn stored_info(s: &StoredSnapshot, mut info: SnapshotInfo) -> SnapshotInfo {
+    info.id = s.id.clone();
+    info.name = s.name.clone();
+    info.file_size = s.file_size;
+    info.store = heaplens_wire::StoreMeta {
+        sha256: Some(s.sha256.clone()),
+        alias: None,
+        stored: true,
+        tags: s.tags.clone(),
+        note: s.note.clone(),
+        uploader: s.uploader.clone(),
+        stored_at: s.created,
+    };
+    info
+}
+
 impl Store {
+    /// A store without a data folder: uploads live in memory only.
     pub fn new(data_dir: Option<PathBuf>) -> Store {
-        Store { inner: RwLock::new(Inner::default()), data_dir }
+        Store {
+            inner: RwLock::new(Inner::default()),
+            data_dir,
+            storage: None,
+            budget: DEFAULT_BUDGET,
+            clock: AtomicU64::new(0),
+        }
+    }
+
+    /// A store keeping uploads in `dir` (see [`LocalStorage`]), listing what it holds; indexed
+    /// heaps are kept within `budget` bytes.
+    pub fn open(dir: &Path, budget: u64) -> Result<(Store, crate::storage::local::Recovery), StorageError> {
+        let (local, recovery) = LocalStorage::open(dir)?;
+        let storage: Arc<dyn SnapshotStorage> = Arc::new(local);
+        let store = Store {
+            inner: RwLock::new(Inner::default()),
+            data_dir: Some(dir.to_owned()),
+            storage: Some(storage.clone()),
+            budget,
+            clock: AtomicU64::new(0),
+        };
+        {
+            let mut inner = store.write();
+            for s in storage.list()? {
+                if recovery.missing_files.contains(&s.id) {
+                    inner
+                        .failed
+                        .push(FailedSnapshot { file: s.name.clone(), message: "its stored file is missing".into() });
+                    continue;
+                }
+                let Ok(info) = serde_json::from_value::<SnapshotInfo>(s.facts.clone()) else {
+                    inner
+                        .failed
+                        .push(FailedSnapshot { file: s.name.clone(), message: "unreadable stored facts".into() });
+                    continue;
+                };
+                let file = storage.file(&s.id)?;
+                inner.order.push(s.id.clone());
+                inner
+                    .by_id
+                    .insert(s.id.clone(), Entry { info: stored_info(&s, info), file, loaded: None, last_used: 0 });
+            }
+        }
+        Ok((store, recovery))
+    }
+
+    /// The storage uploads go to, if any.
+    pub fn storage(&self) -> Option<&Arc<dyn SnapshotStorage>> {
+        self.storage.as_ref()
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Reads, validates and indexes a snapshot file (no lock held while loading).
@@ -55,17 +200,48 @@ impl Store {
         Ok(Heap::new(read_snapshot_file(path)?))
     }
 
-    /// Loads a file and adds it; a failure is recorded in the list of failed files.
+    /// Loads a file given on the command line (or found in the data folder) and adds it under
+    /// its content id, answering to its name-derived id too; a failure is recorded.
     pub fn add_file(&self, path: &Path) -> Result<SnapshotInfo, FormatError> {
         let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
-        match Store::load(path) {
-            Ok(heap) => {
+        let loaded = Store::load(path).and_then(|heap| {
+            let sha = sha256_file(path).map_err(|e| FormatError::Invalid(format!("cannot read: {e}")))?;
+            Ok((heap, sha))
+        });
+        match loaded {
+            Ok((heap, sha)) => {
                 let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                Ok(self.insert(&file, size, heap))
+                let id = content_id(&sha);
+                let mut info = snapshot_info(&id, &file, size, &heap);
+                info.store.sha256 = Some(sha);
+                let alias = id_from_name(&file);
+                let mut inner = self.write();
+                if inner.by_id.contains_key(&id) {
+                    return Ok(inner.by_id[&id].info.clone()); // the same bytes twice
+                }
+                if !inner.by_id.contains_key(&alias) && !inner.aliases.contains_key(&alias) {
+                    inner.aliases.insert(alias.clone(), id.clone());
+                    info.store.alias = Some(alias);
+                }
+                let t = self.tick();
+                let loaded = Arc::new(Loaded { info: info.clone(), heap });
+                inner.order.push(id.clone());
+                inner.by_id.insert(
+                    id,
+                    Entry {
+                        info: info.clone(),
+                        file: Some(path.to_owned()),
+                        loaded: Some(loaded.clone()),
+                        last_used: t,
+                    },
+                );
+                self.evict(&mut inner);
+                drop(inner);
+                build_dominators(loaded);
+                Ok(info)
             }
             Err(e) => {
-                let mut inner = self.inner.write().expect("store lock");
-                inner.failed.push(FailedSnapshot { file, message: e.to_string() });
+                self.write().failed.push(FailedSnapshot { file, message: e.to_string() });
                 Err(e)
             }
         }
@@ -81,42 +257,203 @@ impl Store {
         Ok(files.iter().map(|p| self.add_file(p)).collect())
     }
 
-    /// Adds an indexed heap under an id derived from `file`, unique in the store.
+    /// Adds an indexed heap kept in memory only, under an id derived from `file`, unique in the store.
     pub fn insert(&self, file: &str, file_size: u64, heap: Heap) -> SnapshotInfo {
-        let mut inner = self.inner.write().expect("store lock");
+        let mut inner = self.write();
         let base = id_from_name(file);
         let mut id = base.clone();
         let mut n = 2;
-        while inner.by_id.contains_key(&id) {
+        while inner.by_id.contains_key(&id) || inner.aliases.contains_key(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
         let info = snapshot_info(&id, file, file_size, &heap);
         let loaded = Arc::new(Loaded { info: info.clone(), heap });
-        inner.by_id.insert(id.clone(), loaded.clone());
+        let t = self.tick();
+        inner
+            .by_id
+            .insert(id.clone(), Entry { info: info.clone(), file: None, loaded: Some(loaded.clone()), last_used: t });
         inner.order.push(id);
-        // the dominator tree (retained sizes, dominos) is built in the background right away,
-        // so the first question that needs it rarely waits
-        std::thread::spawn(move || {
-            loaded.heap.dominators();
-        });
+        drop(inner);
+        build_dominators(loaded);
         info
     }
 
-    /// Whether an id is taken (for naming uploads before they are inserted).
-    pub fn contains(&self, id: &str) -> bool {
-        self.inner.read().expect("store lock").by_id.contains_key(id)
+    /// Adds an uploaded file (streamed to `temp`, SHA-256 `sha`, already indexed as `heap`):
+    /// into the storage when there is one (atomically; the same bytes again give the existing
+    /// snapshot), else in memory.
+    pub fn add_upload(
+        &self,
+        temp: &Path,
+        sha: &str,
+        name: &str,
+        uploader: &str,
+        heap: Heap,
+    ) -> Result<Added, StorageError> {
+        let id = content_id(sha);
+        if let Some(existing) = self.read().by_id.get(&id) {
+            let _ = std::fs::remove_file(temp);
+            return Ok(Added { info: existing.info.clone(), duplicate: true });
+        }
+        let size = std::fs::metadata(temp).map(|m| m.len()).unwrap_or(0);
+        let mut info = snapshot_info(&id, name, size, &heap);
+        if name != "upload.hls" {
+            info.name = name.trim_end_matches(".hls").to_owned();
+        }
+        let file = match &self.storage {
+            Some(storage) => {
+                let facts = serde_json::to_value(&info).map_err(|e| StorageError::Invalid(e.to_string()))?;
+                let new =
+                    NewSnapshot { name: info.name.clone(), uploader: uploader.to_owned(), facts, ..Default::default() };
+                let put = storage.put(temp, sha, new)?;
+                info = stored_info(&put.snapshot, info);
+                storage.file(&id)?
+            }
+            None => {
+                let _ = std::fs::remove_file(temp);
+                info.store.sha256 = Some(sha.to_owned());
+                None
+            }
+        };
+        let mut inner = self.write();
+        if let Some(existing) = inner.by_id.get(&id) {
+            return Ok(Added { info: existing.info.clone(), duplicate: true }); // raced with the same bytes
+        }
+        let loaded = Arc::new(Loaded { info: info.clone(), heap });
+        let t = self.tick();
+        inner.order.push(id.clone());
+        inner.by_id.insert(id, Entry { info: info.clone(), file, loaded: Some(loaded.clone()), last_used: t });
+        self.evict(&mut inner);
+        drop(inner);
+        build_dominators(loaded);
+        Ok(Added { info, duplicate: false })
     }
 
+    /// Unloads least recently used heaps that can be read again while the loaded ones exceed the budget.
+    fn evict(&self, inner: &mut Inner) {
+        let cost = |e: &Entry| e.info.objects.max(1) * BYTES_PER_OBJECT + e.info.file_size;
+        let mut used: u64 = inner.by_id.values().filter(|e| e.loaded.is_some()).map(cost).sum();
+        if used <= self.budget {
+            return;
+        }
+        let mut candidates: Vec<(u64, String)> = inner
+            .by_id
+            .iter()
+            .filter(|(_, e)| e.loaded.is_some() && e.file.is_some())
+            .map(|(id, e)| (e.last_used, id.clone()))
+            .collect();
+        candidates.sort();
+        // the most recently used stays, even alone above the budget
+        candidates.pop();
+        for (_, id) in candidates {
+            if used <= self.budget {
+                break;
+            }
+            if let Some(e) = inner.by_id.get_mut(&id) {
+                used -= cost(e);
+                e.loaded = None;
+                tracing::info!(id = %id, "unloaded (memory budget)");
+            }
+        }
+    }
+
+    fn resolve(inner: &Inner, id: &str) -> Option<String> {
+        if inner.by_id.contains_key(id) {
+            Some(id.to_owned())
+        } else {
+            inner.aliases.get(id).cloned()
+        }
+    }
+
+    /// Whether an id is taken.
+    pub fn contains(&self, id: &str) -> bool {
+        Store::resolve(&self.read(), id).is_some()
+    }
+
+    /// The indexed heap of a snapshot, loading it (again) from its file if it was unloaded.
     pub fn get(&self, id: &str) -> Option<Arc<Loaded>> {
-        self.inner.read().expect("store lock").by_id.get(id).cloned()
+        let (id, file, info) = {
+            let mut inner = self.write();
+            let id = Store::resolve(&inner, id)?;
+            let t = self.tick();
+            let e = inner.by_id.get_mut(&id)?;
+            e.last_used = t;
+            if let Some(l) = &e.loaded {
+                return Some(l.clone());
+            }
+            (id, e.file.clone()?, e.info.clone())
+        };
+        let heap = match Store::load(&file) {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::error!(id = %id, "cannot load again: {e}");
+                return None;
+            }
+        };
+        let loaded = Arc::new(Loaded { info, heap });
+        let mut inner = self.write();
+        let t = self.tick();
+        let e = inner.by_id.get_mut(&id)?;
+        e.last_used = t;
+        let out = e.loaded.get_or_insert_with(|| loaded.clone()).clone();
+        self.evict(&mut inner);
+        drop(inner);
+        build_dominators(out.clone());
+        Some(out)
+    }
+
+    /// A snapshot's info without loading it.
+    pub fn info(&self, id: &str) -> Option<SnapshotInfo> {
+        let inner = self.read();
+        let id = Store::resolve(&inner, id)?;
+        inner.by_id.get(&id).map(|e| e.info.clone())
+    }
+
+    /// Renames, retags or annotates a stored snapshot.
+    pub fn update(&self, id: &str, patch: &MetaPatch) -> Result<SnapshotInfo, StoreError> {
+        let storage = self.storage.as_ref().ok_or_else(|| StoreError::NotStored(id.to_owned()))?;
+        let info = self.info(id).ok_or_else(|| StoreError::NotFound(id.to_owned()))?;
+        if !info.store.stored {
+            return Err(StoreError::NotStored(info.id));
+        }
+        let s = storage.update(&info.id, patch)?.ok_or_else(|| StoreError::NotFound(id.to_owned()))?;
+        let mut inner = self.write();
+        let e = inner.by_id.get_mut(&info.id).ok_or_else(|| StoreError::NotFound(id.to_owned()))?;
+        e.info = stored_info(&s, e.info.clone());
+        Ok(e.info.clone())
+    }
+
+    /// Deletes a stored snapshot (metadata, then bytes); requests holding its heap finish.
+    pub fn delete(&self, id: &str) -> Result<(), StoreError> {
+        let info = self.info(id).ok_or_else(|| StoreError::NotFound(id.to_owned()))?;
+        let storage =
+            self.storage.as_ref().filter(|_| info.store.stored).ok_or(StoreError::NotStored(info.id.clone()))?;
+        storage.delete(&info.id)?;
+        let mut inner = self.write();
+        inner.by_id.remove(&info.id);
+        inner.order.retain(|x| *x != info.id);
+        inner.aliases.retain(|_, v| *v != info.id);
+        Ok(())
+    }
+
+    /// The ids whose heaps are in memory now.
+    pub fn loaded_ids(&self) -> Vec<String> {
+        self.read().by_id.iter().filter(|(_, e)| e.loaded.is_some()).map(|(id, _)| id.clone()).collect()
     }
 
     pub fn list(&self) -> SnapshotList {
-        let inner = self.inner.read().expect("store lock");
+        let inner = self.read();
         SnapshotList {
-            snapshots: inner.order.iter().map(|id| inner.by_id[id].info.clone()).collect(),
+            snapshots: inner.order.iter().filter_map(|id| inner.by_id.get(id)).map(|e| e.info.clone()).collect(),
             failed: inner.failed.clone(),
         }
     }
+}
+
+/// The dominator tree (retained sizes, dominos) is built in the background right after a
+/// load, so the first question that needs it rarely waits.
+fn build_dominators(loaded: Arc<Loaded>) {
+    std::thread::spawn(move || {
+        loaded.heap.dominators();
+    });
 }

@@ -25,6 +25,7 @@ pub fn snapshot_info(id: &str, file: &str, file_size: u64, heap: &Heap) -> Snaps
         total_size: heap.total_size(),
         edges: heap.snap.edge_count() as u64,
         unreachable: heap.heapu().len() as u64,
+        store: Default::default(),
     }
 }
 

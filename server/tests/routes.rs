@@ -171,10 +171,21 @@ async fn good_upload_is_added_and_oversize_is_413() {
     assert!(good.len() < 2000);
     let (status, json) = post(&app, "/api/snapshots?name=second%20one.hls", good.clone()).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(json["id"], "second-one");
+    // the id names the bytes: the first 16 hex digits of their SHA-256
+    let sha: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&good).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert_eq!(json["id"], sha[..16]);
+    assert_eq!(json["store"]["sha256"], sha);
+    assert_eq!(json["name"], "second one");
     assert_eq!(json["objects"], 12);
-    let (status, _) = get(&app, "/api/snapshots/second-one/partition").await;
+    let (status, _) = get(&app, &format!("/api/snapshots/{}/partition", &sha[..16])).await;
     assert_eq!(status, StatusCode::OK);
+    // the same bytes again: the snapshot already there (200), not a second one
+    let (status, again) = post(&app, "/api/snapshots?name=another%20name.hls", good.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, json);
 
     let (status, json) = post(&app, "/api/snapshots?name=big.hls", vec![0; 5000]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);

@@ -56,6 +56,34 @@ pub struct SnapshotInfo {
     /// GC-tracked objects the capture found but the root does not reach (heapy's `heapu`).
     #[serde(default)]
     pub unreachable: u64,
+    /// Where the server keeps it and what people noted about it.
+    #[serde(default)]
+    pub store: StoreMeta,
+}
+
+/// A snapshot's place in the server's store: its content hash, tags and note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StoreMeta {
+    /// SHA-256 of the file's bytes (the id is its first 16 hex digits), when known.
+    pub sha256: Option<String>,
+    /// Another id it answers to (the name-derived id of a file given on the command line).
+    pub alias: Option<String>,
+    /// Kept in the store across restarts (uploads); files from the command line are not.
+    pub stored: bool,
+    pub tags: Vec<String>,
+    pub note: String,
+    /// Who stored it ("agent", "page", a user name...).
+    pub uploader: String,
+    /// When it was stored, Unix seconds (0 when not stored).
+    pub stored_at: f64,
+}
+
+/// `PATCH /api/snapshots/{id}` body: the fields to change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SnapshotPatch {
+    pub name: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
