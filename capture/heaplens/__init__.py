@@ -15,13 +15,14 @@ import socket
 import sys
 import time
 
+from ._identity import Tracker, reference
 from ._walk import walk
 from ._writer import Writer
 
 __version__ = '0.1.0'
 AGENT = 'heaplens-capture ' + __version__
 
-__all__ = ['dump', 'AGENT']
+__all__ = ['dump', 'setref', 'reference', 'AGENT']
 
 
 def _meta(name, t0):
@@ -51,7 +52,11 @@ def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=
     written too (``prod``).  The file is written to ``path + '.tmp'`` and
     renamed into place.  Returns a dict of statistics (objects, edges,
     strings, types, materialized_dicts, unreachable, previews, producers,
-    duration_s, bytes).
+    duration_s, bytes, capture_seq).
+
+    Every object is marked with the capture since which the agent has seen it
+    (``seen``); after ``setref()`` the marks say which objects existed at the
+    reference point (heaplens's ``heapnew`` query), see ``docs/identity.md``.
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
@@ -64,17 +69,22 @@ def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=
     old_interval = sys.getswitchinterval()
     was_enabled = gc.isenabled()
     tmp = path + '.tmp'
+    track = None
     try:
         sys.setswitchinterval(1000.0)  # keep other threads still meanwhile
         gc.disable()
         with open(tmp, 'wb') as f:
             w = Writer(f)
+            track = Tracker(is_setref=False)
             stats = walk(w, caller, chunk=chunk, previews=previews,
-                         unreachable=unreachable)
+                         unreachable=unreachable, track=track)
             stats['duration_s'] = time.perf_counter() - c0
             meta = _meta(name, t0)
             meta['duration_s'] = stats['duration_s']
             meta['materialized_dicts'] = stats['materialized_dicts']
+            meta.update(track.meta())
+            stats['capture_seq'] = track.seq
+            track.finish()
             w.meta(meta)
             w.finish()
             stats['bytes'] = f.tell()
@@ -86,8 +96,52 @@ def dump(path, name=None, collect=True, chunk=65536, previews=True, unreachable=
             pass
         raise
     finally:
-        del caller
+        del caller, track
         sys.setswitchinterval(old_interval)
         if was_enabled:
             gc.enable()
     return stats
+
+
+class _Sink:
+    """A file that forgets what is written to it (setref walks without a file)."""
+
+    def write(self, b):
+        return len(b)
+
+    def tell(self):
+        return 0
+
+
+def setref(collect=True, _frame=None):
+    """Set a reference point, like heapy's ``hp.setref()``: later dumps mark which
+    objects already existed now (the query ``heapnew`` shows the others).
+
+    Walks the heap from heapy's root, as ``hp.setref()`` does with ``hp.heap()``,
+    but keeps no object alive: it records addresses, type addresses and sizes, and
+    weak references to the objects that support them (docs/identity.md).  The
+    objects this call creates are the agent's own and hidden from later dumps;
+    instance ``__dict__``s it materialises exist at the reference point, as with
+    heapy.  Returns {'seq', 'time', 'objects'}.
+    """
+    if sys.implementation.name != 'cpython':
+        raise RuntimeError('heaplens captures CPython heaps only')
+    caller = _frame if _frame is not None else sys._getframe(1)
+    if collect:
+        gc.collect()
+    old_interval = sys.getswitchinterval()
+    was_enabled = gc.isenabled()
+    track = None
+    try:
+        sys.setswitchinterval(1000.0)
+        gc.disable()
+        track = Tracker(is_setref=True)
+        walk(Writer(_Sink()), caller, previews=False, producers=False, unreachable=False,
+             track=track)
+        track.finish()
+    finally:
+        del caller, track
+        sys.setswitchinterval(old_interval)
+        if was_enabled:
+            gc.enable()
+    return reference()

@@ -377,7 +377,7 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
 
 
 def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
-         producers=True, unreachable=True, _agent_frames=1):
+         producers=True, unreachable=True, _agent_frames=1, track=None):
     """Walk the heap from the root and stream it to Writer ``w``.
 
     ``hide_heapy``: like heapy, do not enter a dict whose ``_hiding_tag_`` item
@@ -390,7 +390,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     objects, add heapy's ``heapu`` (GC-tracked objects the root does not reach,
     closed under their referents) and list them in ``unrc``.
     ``_agent_frames``: how many frames above this one belong to the agent (their
-    locals are hidden from ``heapu``).
+    locals are hidden from ``heapu``).  ``track``: an ``_identity.Tracker`` that marks
+    each object with its first-seen capture (written as ``seen``); its state is hidden.
 
     Returns a dict of statistics (objects, edges, strings, materialized_dicts,
     unreachable, previews, producers)."""
@@ -424,6 +425,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     hidden = {id(x) for x in state + (N._members_cache, N.static_subclasses)}
     hidden.add(id(state))
     hidden.add(id(hidden))
+    if track is not None:
+        hidden.update(track.hidden())
 
     index_get = index.get
     strs_get = strs.get
@@ -591,6 +594,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             w.strings(newstrs)
             del newstrs[:]
         w.objects(addr, typ, sizes, deg)
+        if track is not None:
+            w.seen(track.chunk(part, addr, ts, sizes, a == 0))
         w.edges(et, en)
         if modn_o:
             w.modnames(modn_o, modn_s)
@@ -617,6 +622,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     for phase in (0, 1) if unreachable else (0,):
         if phase == 1:
             n_reach = len(objs)
+            if track is not None:  # weak references taken so far are the agent's own
+                hidden.update(track.hidden())
             _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged)
         while i < len(objs):
             o = objs[i]
