@@ -1,0 +1,93 @@
+//! heapy's `setref` reference point: which objects of a snapshot already existed when
+//! `heaplens.setref()` ran in the process (`heapref`) and which are new since (`heapnew`,
+//! what heapy's `hp.heap()` returns after `hp.setref()`). See `docs/identity.md`.
+
+use crate::heap::Heap;
+use crate::ids::ObjId;
+use crate::set::ObjSet;
+use serde::Deserialize;
+
+/// Who captured a snapshot: a random token per agent import, the pid and the agent's
+/// import time (`META.process`). Two snapshots come from one process iff all three agree.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ProcessIdentity {
+    pub token: String,
+    pub pid: u64,
+    pub started: f64,
+}
+
+/// The reference point a capture was taken after (`META.reference`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReferencePoint {
+    /// The setref's capture number: objects first seen at or before it existed then.
+    pub seq: u64,
+    /// When setref ran, Unix seconds.
+    pub time: f64,
+    /// How many objects the reference point recorded.
+    pub objects: u64,
+}
+
+/// Why a snapshot has no answer about its reference point.
+pub const NO_REFERENCE: &str =
+    "this snapshot has no reference point: call heaplens.setref() in the process before heaplens.dump()";
+
+impl Heap {
+    /// The reference point, if the snapshot was captured after a setref and carries the
+    /// per-object marks it needs.
+    pub fn reference_point(&self) -> Option<ReferencePoint> {
+        let s = &self.snap;
+        (!s.first_seen.is_empty()).then_some(s.meta.reference).flatten()
+    }
+
+    /// Whether object `o` already existed at the reference point (`None` without one).
+    pub fn existed_at_reference(&self, o: ObjId) -> Option<bool> {
+        self.reference_point().map(|r| u64::from(self.snap.first_seen[o.idx()]) <= r.seq)
+    }
+
+    /// `heapnew`: the objects of `heap` first seen after the reference point (heapy's
+    /// `hp.heap()` after `hp.setref()`).
+    pub fn heapnew(&self) -> Result<ObjSet, &'static str> {
+        self.split_at_reference(true)
+    }
+
+    /// `heapref`: the objects of `heap` that existed at the reference point.
+    pub fn heapref(&self) -> Result<ObjSet, &'static str> {
+        self.split_at_reference(false)
+    }
+
+    fn split_at_reference(&self, new: bool) -> Result<ObjSet, &'static str> {
+        let r = self.reference_point().ok_or(NO_REFERENCE)?;
+        let seen = &self.snap.first_seen;
+        Ok(self.heap().filter(|o| (u64::from(seen[o.idx()]) > r.seq) == new))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::small_snapshot_seen;
+    use crate::{read_snapshot, Heap, Query};
+
+    #[test]
+    fn heapnew_and_heapref_split_the_heap_at_the_reference_point() {
+        let h = Heap::new(read_snapshot(&small_snapshot_seen(&[(6, 3), (7, 3), (12, 5)], Some(2))).unwrap());
+        assert_eq!(h.heapnew().unwrap().as_slice(), &[6, 7, 12]);
+        assert_eq!(h.heapref().unwrap().len() + 3, h.heap().len());
+        let s = h.select(&Query::parse("heapnew & heap.byclodo[\"m.A\"]").unwrap()).unwrap();
+        assert_eq!(s.set.as_slice(), &[6]);
+        assert_eq!(Query::parse("heapnew.bytype").unwrap().to_string(), "heapnew.bytype");
+        assert_eq!(Query::parse("heap - heapref").unwrap().to_string(), "heap - heapref");
+    }
+
+    #[test]
+    fn without_a_reference_point_heapnew_is_an_error_at_the_atom() {
+        let h = Heap::new(read_snapshot(&small_snapshot_seen(&[], None)).unwrap());
+        let e = h.select(&Query::parse("heap - heapnew").unwrap()).unwrap_err();
+        assert_eq!(e.position, 7);
+        assert!(e.message.contains("heaplens.setref()"), "{e}");
+        let old = Heap::new(read_snapshot(&crate::testing::small_snapshot()).unwrap());
+        assert!(old.select(&Query::parse("heapref").unwrap()).is_err());
+        assert_eq!(old.reference_point(), None);
+    }
+}
