@@ -5,7 +5,10 @@
 
 pub mod api;
 pub mod cli;
+pub mod cli_identity;
 pub mod error;
+pub mod identity_api;
 pub mod store;
 pub mod views;
+pub mod views_identity;
 pub mod views_object;

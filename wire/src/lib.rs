@@ -13,8 +13,13 @@
 //! * `GET /api/snapshots/{id}/graph?q=QUERY&expand=Q1&expand=Q2&k=12` → [`GraphView`]
 //! * `GET /api/snapshots/{id}/treemap?q=QUERY&by=R1&then=R2&limit=200&child_limit=50` → [`TreemapView`]
 //! * `GET /api/snapshots/{id}/shpaths?q=QUERY` → heapy's `shpaths` text (`text/plain`)
+//! * `GET /api/identity?a=ID&b=ID&by=RELATION&side=new|gone` → [`PartitionView`] of B's
+//!   objects not in A (`new`) or A's objects not in B (`gone`), two captures of one process
 
 use serde::{Deserialize, Serialize};
+
+mod identity;
+pub use identity::ReferenceInfo;
 
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +48,18 @@ pub struct SnapshotInfo {
     /// GC-tracked objects the capture found but the root does not reach (heapy's `heapu`).
     #[serde(default)]
     pub unreachable: u64,
+    /// The capturing process's random token (`META.process.token`); `None` in older files.
+    #[serde(default)]
+    pub process_token: Option<String>,
+    /// This capture's number in its process (dumps and setrefs counted from 1).
+    #[serde(default)]
+    pub capture_seq: Option<u64>,
+    /// Whether the snapshot was captured after `heaplens.setref()` (`heapnew` works).
+    #[serde(default)]
+    pub has_reference_point: bool,
+    /// The reference point and how many objects are new since it.
+    #[serde(default)]
+    pub reference: Option<ReferenceInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

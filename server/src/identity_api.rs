@@ -1,0 +1,49 @@
+//! `GET /api/identity?a=ID&b=ID&by=REL&side=new|gone`: one side of the identity diff of
+//! two captures of one process, as a partition view (thin: params → engine → view).
+
+use crate::api::{AppState, DEFAULT_LIMIT};
+use crate::error::ApiError;
+use crate::views::resolve_relation;
+use crate::views_identity::{identity_view, Side};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use heaplens_wire::PartitionView;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct IdentityParams {
+    a: Option<String>,
+    b: Option<String>,
+    by: Option<String>,
+    side: Option<String>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+pub async fn get_identity(
+    State(st): State<AppState>,
+    p: Result<Query<IdentityParams>, QueryRejection>,
+) -> Result<Json<PartitionView>, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let (Some(a_id), Some(b_id)) = (p.a, p.b) else {
+        return Err(ApiError::bad_request("identity needs two snapshots: ?a=ID&b=ID (A captured before B)"));
+    };
+    let side = match p.side.as_deref() {
+        None => Side::New,
+        Some(s) => Side::parse(s)
+            .ok_or_else(|| ApiError::bad_request(format!("unknown side {s:?}; known: new (B's new objects), gone")))?,
+    };
+    let relation = resolve_relation(&heaplens_engine::Query::heap(), p.by.as_deref())
+        .map_err(|e| ApiError::bad_request(e.message))?;
+    let get = |id: &str| st.store.get(id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")));
+    let (a, b) = (get(&a_id)?, get(&b_id)?);
+    let (offset, limit) = (p.offset.unwrap_or(0), p.limit.unwrap_or(DEFAULT_LIMIT));
+    let view = tokio::task::spawn_blocking(move || {
+        identity_view((&a_id, &a.heap), (&b_id, &b.heap), side, relation, offset, Some(limit))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("identity task failed: {e}")))?
+    .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "not_comparable", e.to_string()))?;
+    Ok(Json(view))
+}
