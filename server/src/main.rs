@@ -68,6 +68,9 @@ enum Command {
         /// Print every row instead of heapy's first ten.
         #[arg(long)]
         all: bool,
+        /// Print the rows as JSON (every row).
+        #[arg(long)]
+        json: bool,
     },
     /// Time load, index, every relation's whole-heap partition and a query (benchmarks).
     Bench {
@@ -117,8 +120,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Newobjects { a, b, by, gone, all } => {
-            match heaplens_server::cli_identity::newobjects(&a, &b, by.as_deref(), gone, all) {
+        Command::Newobjects { a, b, by, gone, all, json } => {
+            match heaplens_server::cli_identity::newobjects(&a, &b, by.as_deref(), gone, all, json) {
                 Ok(text) => print_out(&text),
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");
