@@ -4,6 +4,7 @@
 
 use crate::heap::Heap;
 use crate::ids::ObjId;
+use crate::query::{Expr, Query, QueryError, Selector};
 use crate::set::ObjSet;
 use serde::Deserialize;
 
@@ -64,6 +65,50 @@ impl Heap {
     }
 }
 
+/// The query with every `heap` atom made `heapnew` (`to_new`), or every `heapnew` made
+/// `heap` again, and every row picked by index picked by its label instead, so that the
+/// step keeps meaning the same kind in the other set (the page's "new since reference
+/// point" switch). Recurses over the query's syntax tree, which is small.
+pub fn rebase(heap: &Heap, q: &Query, to_new: bool) -> Result<Query, QueryError> {
+    if to_new && heap.reference_point().is_none() {
+        return Err(QueryError { position: 0, message: NO_REFERENCE.into() });
+    }
+    Ok(Query { expr: rebase_expr(heap, &q.expr, to_new)?, view: q.view })
+}
+
+fn rebase_expr(heap: &Heap, e: &Expr, to_new: bool) -> Result<Expr, QueryError> {
+    let sub = |x: &Expr| rebase_expr(heap, x, to_new).map(Box::new);
+    Ok(match e {
+        Expr::Heap if to_new => Expr::HeapNew { position: 0 },
+        Expr::HeapNew { .. } if !to_new => Expr::Heap,
+        Expr::Row { of, relation, selector, position } => {
+            let selector = match selector {
+                Selector::Index(_) => {
+                    let picked = heap.select(&Query { expr: e.clone(), view: None })?;
+                    Selector::Label(picked.crumbs.last().map(|c| c.label.clone()).unwrap_or_default())
+                }
+                label => label.clone(),
+            };
+            Expr::Row { of: sub(of)?, relation: *relation, selector, position: *position }
+        }
+        Expr::Referrers(of) => Expr::Referrers(sub(of)?),
+        Expr::Referents(of) => Expr::Referents(sub(of)?),
+        Expr::Dominos(of) => Expr::Dominos(sub(of)?),
+        Expr::Binary { op, lhs, rhs } => Expr::Binary { op: *op, lhs: sub(lhs)?, rhs: sub(rhs)? },
+        other => other.clone(),
+    })
+}
+
+/// Whether a query uses `heapnew` anywhere (the switch is on).
+pub fn uses_heapnew(e: &Expr) -> bool {
+    match e {
+        Expr::HeapNew { .. } => true,
+        Expr::Row { of, .. } | Expr::Referrers(of) | Expr::Referents(of) | Expr::Dominos(of) => uses_heapnew(of),
+        Expr::Binary { lhs, rhs, .. } => uses_heapnew(lhs) || uses_heapnew(rhs),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::testing::small_snapshot_seen;
@@ -78,6 +123,20 @@ mod tests {
         assert_eq!(s.set.as_slice(), &[6]);
         assert_eq!(Query::parse("heapnew.bytype").unwrap().to_string(), "heapnew.bytype");
         assert_eq!(Query::parse("heap - heapref").unwrap().to_string(), "heap - heapref");
+    }
+
+    #[test]
+    fn rebase_swaps_the_atoms_and_pins_rows_by_label() {
+        let h = Heap::new(read_snapshot(&small_snapshot_seen(&[(6, 3), (7, 3), (12, 5)], Some(2))).unwrap());
+        let q = Query::parse("heap.byclodo[0].referrers - heap.bytype[\"str\"]").unwrap();
+        let new = super::rebase(&h, &q, true).unwrap();
+        assert_eq!(new.to_string(), "heapnew.byclodo[\"dict (no owner)\"].referrers - heapnew.bytype[\"str\"]");
+        assert!(super::uses_heapnew(&new.expr));
+        let back = super::rebase(&h, &new, false).unwrap();
+        assert_eq!(back.to_string(), "heap.byclodo[\"dict (no owner)\"].referrers - heap.bytype[\"str\"]");
+        assert!(!super::uses_heapnew(&back.expr));
+        let old = Heap::new(read_snapshot(&crate::testing::small_snapshot()).unwrap());
+        assert!(super::rebase(&old, &q, true).is_err());
     }
 
     #[test]

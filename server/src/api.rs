@@ -46,6 +46,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/shpaths", get(get_shpaths))
         .route("/relations", get(get_relations))
         .route("/identity", get(crate::identity_api::get_identity))
+        .route("/snapshots/{id}/rebase", get(crate::identity_api::get_rebase))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
         .with_state(state);

@@ -1,14 +1,16 @@
 //! `GET /api/identity?a=ID&b=ID&by=REL&side=new|gone`: one side of the identity diff of
-//! two captures of one process, as a partition view (thin: params → engine → view).
+//! two captures of one process, as a partition view; `GET /api/snapshots/{id}/rebase`: a
+//! query moved across the reference point (thin: params → engine → view).
 
 use crate::api::{AppState, DEFAULT_LIMIT};
 use crate::error::ApiError;
 use crate::views::resolve_relation;
 use crate::views_identity::{identity_view, Side};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
-use heaplens_wire::PartitionView;
+use heaplens_engine::refpoint::{rebase, uses_heapnew};
+use heaplens_wire::{PartitionView, RebasedQuery};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -46,4 +48,31 @@ pub async fn get_identity(
     .map_err(|e| ApiError::internal(format!("identity task failed: {e}")))?
     .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "not_comparable", e.to_string()))?;
     Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+pub struct RebaseParams {
+    q: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap`: the query on the other side
+/// of the reference point (the page's "new since reference point" switch).
+pub async fn get_rebase(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<RebaseParams>, QueryRejection>,
+) -> Result<Json<RebasedQuery>, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let to_new = match p.to.as_deref() {
+        Some("heapnew") => true,
+        Some("heap") => false,
+        other => return Err(ApiError::bad_request(format!("to must be heapnew or heap, not {other:?}"))),
+    };
+    let snap = st.store.get(&id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let rebased = tokio::task::spawn_blocking(move || rebase(&snap.heap, &query, to_new))
+        .await
+        .map_err(|e| ApiError::internal(format!("rebase task failed: {e}")))??;
+    Ok(Json(RebasedQuery { heapnew: uses_heapnew(&rebased.expr), query: rebased.to_string() }))
 }

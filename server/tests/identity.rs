@@ -91,3 +91,20 @@ async fn identity_errors_name_the_problem() {
         assert!(json["error"]["message"].as_str().unwrap().contains(says), "{uri}: {json}");
     }
 }
+
+#[tokio::test]
+async fn rebase_moves_a_query_across_the_reference_point() {
+    let app = app();
+    let (status, json) = get(&app, "/api/snapshots/b/rebase?q=heap.byclodo%5B0%5D.referrers&to=heapnew").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["query"], "heapnew.byclodo[\"dict (no owner)\"].referrers");
+    assert_eq!(json["heapnew"], true);
+    let (_, back) = get(&app, "/api/snapshots/b/rebase?q=heapnew.bytype&to=heap").await;
+    assert_eq!(back["query"], "heap.bytype");
+    assert_eq!(back["heapnew"], false);
+    let (status, json) = get(&app, "/api/snapshots/old/rebase?q=heap&to=heapnew").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json["error"]["message"].as_str().unwrap().contains("heaplens.setref()"));
+    let (status, _) = get(&app, "/api/snapshots/b/rebase?q=heap&to=sideways").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

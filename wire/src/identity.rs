@@ -14,3 +14,12 @@ pub struct ReferenceInfo {
     /// Their total size.
     pub new_size: u64,
 }
+
+/// A query moved to the other side of the reference point (`/rebase`): every `heap` made
+/// `heapnew` or back, rows picked by label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RebasedQuery {
+    pub query: String,
+    /// Whether `query` uses `heapnew`.
+    pub heapnew: bool,
+}
