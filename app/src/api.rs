@@ -412,3 +412,9 @@ mod address_tests {
         assert_eq!(address_tokens("0x1234 0x1234"), vec!["0x1234"]);
     }
 }
+
+/// `GET /api/snapshots/{id}/rebase?q=`: the query on the other side of the reference point
+/// (`heap` ↔ `heapnew`, rows pinned by label).
+pub async fn rebase(id: &str, query: &str) -> Result<heaplens_wire::RebasedQuery, ApiError> {
+    get_json(&format!("/api/snapshots/{}/rebase?q={}", encode(id), encode(query))).await
+}

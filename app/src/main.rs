@@ -22,6 +22,7 @@ mod partition_table;
 mod perf;
 mod relation_picker;
 mod route_state;
+mod setref_toggle;
 mod snapshot_list;
 mod table_view;
 mod treemap_view;

@@ -56,21 +56,25 @@ pub struct RebaseParams {
     to: Option<String>,
 }
 
-/// `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap`: the query on the other side
-/// of the reference point (the page's "new since reference point" switch).
+/// `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap|toggle`: the query on the other
+/// side of the reference point (the page's "new since reference point" switch; `toggle`,
+/// the default, goes to `heapnew` unless the query already uses it).
 pub async fn get_rebase(
     State(st): State<AppState>,
     Path(id): Path<String>,
     p: Result<Query<RebaseParams>, QueryRejection>,
 ) -> Result<Json<RebasedQuery>, ApiError> {
     let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let snap = st.store.get(&id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
     let to_new = match p.to.as_deref() {
         Some("heapnew") => true,
         Some("heap") => false,
-        other => return Err(ApiError::bad_request(format!("to must be heapnew or heap, not {other:?}"))),
+        None | Some("toggle") => !uses_heapnew(&query.expr),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!("to must be heapnew, heap or toggle, not {other:?}")))
+        }
     };
-    let snap = st.store.get(&id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))?;
-    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
     let rebased = tokio::task::spawn_blocking(move || rebase(&snap.heap, &query, to_new))
         .await
         .map_err(|e| ApiError::internal(format!("rebase task failed: {e}")))??;

@@ -102,6 +102,10 @@ async fn rebase_moves_a_query_across_the_reference_point() {
     let (_, back) = get(&app, "/api/snapshots/b/rebase?q=heapnew.bytype&to=heap").await;
     assert_eq!(back["query"], "heap.bytype");
     assert_eq!(back["heapnew"], false);
+    let (_, toggled) = get(&app, "/api/snapshots/b/rebase?q=heapnew.bytype").await;
+    assert_eq!(toggled["query"], "heap.bytype");
+    let (_, toggled) = get(&app, "/api/snapshots/b/rebase?q=heap.bytype").await;
+    assert_eq!(toggled["query"], "heapnew.bytype");
     let (status, json) = get(&app, "/api/snapshots/old/rebase?q=heap&to=heapnew").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json["error"]["message"].as_str().unwrap().contains("heaplens.setref()"));

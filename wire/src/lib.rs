@@ -15,7 +15,7 @@
 //! * `GET /api/snapshots/{id}/shpaths?q=QUERY` → heapy's `shpaths` text (`text/plain`)
 //! * `GET /api/identity?a=ID&b=ID&by=RELATION&side=new|gone` → [`PartitionView`] of B's
 //!   objects not in A (`new`) or A's objects not in B (`gone`), two captures of one process
-//! * `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap` → [`RebasedQuery`]
+//! * `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap|toggle` → [`RebasedQuery`]
 
 use serde::{Deserialize, Serialize};
 
