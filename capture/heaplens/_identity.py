@@ -96,12 +96,23 @@ class Tracker:
         self.weakrefable = {}
 
     def hidden(self):
-        """Identities of the agent's identity state, which captures must not show."""
+        """Identities of the agent's identity state, which captures must not show (its
+        containers; the weak references are in ``opaque``)."""
         out = [id(self), id(self.p), id(_HOLD), id(self.cur), id(self.olds), id(self.index), id(self.weakrefable)]
         for c in [self.cur] + self.olds:
             out.extend(map(id, (c, c.ids, c.tids, c.sizes, c.first, c.wrs)))
-            out.extend(map(id, c.wrs.values()))
         out.extend(map(id, self.index))
+        return out
+
+    def opaque(self):
+        """The containers above and the agent's weak references, for the ``heapu`` search:
+        none of them is a candidate and their contents need not be searched.  (A weak
+        reference the root reaches is not the agent's alone: CPython shares one basic weak
+        reference per object, e.g. with a class's ``__subclasses__`` table, and such a
+        one stays in the heap.)"""
+        out = set(self.hidden())
+        for c in [self.cur] + self.olds:
+            out.update(map(id, c.wrs.values()))
         return out
 
     def chunk(self, objs, ids, types, sizes, root):

@@ -276,7 +276,7 @@ _NOT_AGENTS = frozenset((types.MemberDescriptorType, types.GetSetDescriptorType,
 _HEAPY_PRIVATE_R = {(n, m) for m, n in _HEAPY_PRIVATE}
 
 
-def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
+def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque=()):
     """Append heapy's ``heapu`` seeds to ``objs``: GC-tracked objects the walk did not reach.
 
     Like guppy's ``View.heapu``: every object of ``gc.get_objects()`` that is not
@@ -286,7 +286,8 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
     the agent's frames (``frame`` and ``agent_frames`` callers) that the root does
     not reach, those frame objects, and the list ``gc.get_objects()`` returns; and,
     as heapy hides its own session, everything reachable from the dicts carrying
-    guppy's hiding tag (``tagged``) that the root does not reach."""
+    guppy's hiding tag (``tagged``) that the root does not reach.  ``opaque``: identities
+    of agent objects that are neither candidates nor searched (the identity state)."""
     own = [sys._getframe(), frame]
     f = frame
     for _ in range(agent_frames):
@@ -296,7 +297,8 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
         own.append(f)
     # the agent's containers are expanded (their contents are hidden too), except the
     # two that hold every heap object
-    hide = {id(objs), id(index)}
+    hide = {id(objs), id(index), id(opaque)}
+    hide.update(opaque)
     stack = [N._members_cache, hidden]
     hide.add(id(N.static_subclasses))
     index_get = index.get
@@ -622,9 +624,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     for phase in (0, 1) if unreachable else (0,):
         if phase == 1:
             n_reach = len(objs)
-            if track is not None:  # weak references taken so far are the agent's own
-                hidden.update(track.hidden())
-            _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged)
+            _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged,
+                             track.opaque() if track is not None else ())
         while i < len(objs):
             o = objs[i]
             t = type(o)
