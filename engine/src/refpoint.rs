@@ -140,6 +140,19 @@ mod tests {
     }
 
     #[test]
+    fn seen_marks_must_cover_every_object_and_old_files_load_without_them() {
+        let mut w = crate::SnapshotWriter::new(Vec::new()).unwrap();
+        let t = w.add_type(None, "str").unwrap();
+        w.object(0, None, 0, &[]).unwrap();
+        w.object(0x10, Some(t), 50, &[]).unwrap();
+        w.first_seen(&[0]);
+        let e = read_snapshot(&w.finish(&serde_json::json!({})).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("seen marks 1 objects, but there are 2"), "{e}");
+        let old = read_snapshot(&crate::testing::small_snapshot()).unwrap();
+        assert!(old.first_seen.is_empty() && old.meta.process.is_none() && old.meta.capture_seq.is_none());
+    }
+
+    #[test]
     fn without_a_reference_point_heapnew_is_an_error_at_the_atom() {
         let h = Heap::new(read_snapshot(&small_snapshot_seen(&[], None)).unwrap());
         let e = h.select(&Query::parse("heap - heapnew").unwrap()).unwrap_err();
