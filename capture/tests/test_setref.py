@@ -110,17 +110,17 @@ def test_heapnew_matches_heapy_heap_after_setref(tmp_path):
 
 
 def test_heapnew_without_a_reference_point_is_a_clear_error(tmp_path):
-    # a snapshot written before any setref of this process has no reference point; the
-    # agent's state is per process, so fake a fresh process by checking an old-format file
+    # a fresh process that never called setref: its dump has a process identity but no
+    # reference point, and heapnew says what to do
     import hlsread
+    from conftest import CAPTURE
     path = str(tmp_path / 'x.hls')
-    heaplens.dump(path, _frame=sys._getframe())
+    code = 'import sys; sys.path.insert(0, %r); import heaplens; heaplens.dump(%r)' % (CAPTURE, path)
+    subprocess.run([sys.executable, '-c', code], check=True, timeout=300)
     meta = hlsread.read(path).meta
-    assert meta['process']['pid'] > 0 and meta['capture_seq'] >= 1
-    if 'reference' in meta:  # an earlier test of this process set one
-        return
+    assert meta['process']['pid'] > 0 and meta['capture_seq'] == 1 and 'reference' not in meta
     r = subprocess.run([binary(), 'table', path, '--query', 'heapnew'], capture_output=True, text=True)
-    assert r.returncode == 2 and 'heaplens.setref()' in r.stderr
+    assert r.returncode == 2 and 'heaplens.setref()' in r.stderr, r.stderr
 
 
 def addrs(view):
