@@ -519,3 +519,9 @@ pub async fn diff(
     ))
     .await
 }
+
+/// `GET /api/snapshots/{id}/rebase?q=`: the query on the other side of the reference point
+/// (`heap` ↔ `heapnew`, rows pinned by label).
+pub async fn rebase(id: &str, query: &str) -> Result<heaplens_wire::RebasedQuery, ApiError> {
+    get_json(&format!("/api/snapshots/{}/rebase?q={}", encode(id), encode(query))).await
+}

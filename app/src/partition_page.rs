@@ -128,6 +128,7 @@ pub fn PartitionPage() -> impl IntoView {
             <div class="toolbar">
                 {crumbs}
                 <div class="toolbar-end">
+                    <crate::setref_toggle::SetrefToggle route/>
                     <RelationPicker route relations=relation_list/>
                     <HelpPanel route relations=relation_list/>
                     <CopyLink route/>

@@ -104,6 +104,7 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
                 >
                     <td class="name">
                         <a data-test="snapshot-link" href=href title=file_title>{s.name}</a>
+                        <crate::setref_toggle::RefBadge id=s.id.clone() reference=s.reference.clone()/>
                     </td>
                     <td class="mono">{format::utc_time(s.time)}</td>
                     <td class="mono" title=python_title>{python_short}</td>

@@ -18,13 +18,14 @@ import time
 
 from . import _redact
 from ._upload import UploadError, upload
+from ._identity import Tracker, reference
 from ._walk import walk
 from ._writer import Writer
 
 __version__ = '0.1.0'
 AGENT = 'heaplens-capture ' + __version__
 
-__all__ = ['dump', 'upload', 'UploadError', 'AGENT']
+__all__ = ['dump', 'setref', 'reference', 'upload', 'UploadError', 'AGENT']
 
 
 def _meta(name, t0):
@@ -63,7 +64,11 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     written too (``prod``).  The file is written to ``path + '.tmp'`` and
     renamed into place.  Returns a dict of statistics (objects, edges,
     strings, types, materialized_dicts, unreachable, previews, producers,
-    duration_s, bytes).
+    duration_s, bytes, capture_seq).
+
+    Every object is marked with the capture since which the agent has seen it
+    (``seen``); after ``setref()`` the marks say which objects existed at the
+    reference point (heaplens's ``heapnew`` query), see ``docs/identity.md``.
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
@@ -83,18 +88,23 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     old_interval = sys.getswitchinterval()
     was_enabled = gc.isenabled()
     tmp = path + '.tmp'
+    track = None
     try:
         sys.setswitchinterval(1000.0)  # keep other threads still meanwhile
         gc.disable()
         with open(tmp, 'wb') as f:
             w = Writer(f)
+            track = Tracker(is_setref=False)
             stats = walk(w, caller, chunk=chunk, previews=previews,
-                         unreachable=unreachable, values=values)
+                         unreachable=unreachable, values=values, track=track)
             stats['duration_s'] = time.perf_counter() - c0
             meta = _meta(name, t0)
             meta['duration_s'] = stats['duration_s']
             meta['materialized_dicts'] = stats['materialized_dicts']
             _redact.meta(meta, values)
+            meta.update(track.meta())
+            stats['capture_seq'] = track.seq
+            track.finish()
             w.meta(meta)
             w.finish()
             stats['bytes'] = f.tell()
@@ -107,7 +117,7 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
                 pass
         raise
     finally:
-        del caller
+        del caller, track
         sys.setswitchinterval(old_interval)
         if was_enabled:
             gc.enable()
@@ -118,3 +128,47 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
             if temporary:
                 os.unlink(path)
     return stats
+
+
+class _Sink:
+    """A file that forgets what is written to it (setref walks without a file)."""
+
+    def write(self, b):
+        return len(b)
+
+    def tell(self):
+        return 0
+
+
+def setref(collect=True, _frame=None):
+    """Set a reference point, like heapy's ``hp.setref()``: later dumps mark which
+    objects already existed now (the query ``heapnew`` shows the others).
+
+    Walks the heap from heapy's root, as ``hp.setref()`` does with ``hp.heap()``,
+    but keeps no object alive: it records addresses, type addresses and sizes, and
+    weak references to the objects that support them (docs/identity.md).  The
+    objects this call creates are the agent's own and hidden from later dumps;
+    instance ``__dict__``s it materialises exist at the reference point, as with
+    heapy.  Returns {'seq', 'time', 'objects'}.
+    """
+    if sys.implementation.name != 'cpython':
+        raise RuntimeError('heaplens captures CPython heaps only')
+    caller = _frame if _frame is not None else sys._getframe(1)
+    if collect:
+        gc.collect()
+    old_interval = sys.getswitchinterval()
+    was_enabled = gc.isenabled()
+    track = None
+    try:
+        sys.setswitchinterval(1000.0)
+        gc.disable()
+        track = Tracker(is_setref=True)
+        walk(Writer(_Sink()), caller, previews=False, producers=False, unreachable=False,
+             track=track)
+        track.finish()
+    finally:
+        del caller, track
+        sys.setswitchinterval(old_interval)
+        if was_enabled:
+            gc.enable()
+    return reference()

@@ -277,7 +277,7 @@ _NOT_AGENTS = frozenset((types.MemberDescriptorType, types.GetSetDescriptorType,
 _HEAPY_PRIVATE_R = {(n, m) for m, n in _HEAPY_PRIVATE}
 
 
-def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
+def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque=()):
     """Append heapy's ``heapu`` seeds to ``objs``: GC-tracked objects the walk did not reach.
 
     Like guppy's ``View.heapu``: every object of ``gc.get_objects()`` that is not
@@ -287,7 +287,8 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
     the agent's frames (``frame`` and ``agent_frames`` callers) that the root does
     not reach, those frame objects, and the list ``gc.get_objects()`` returns; and,
     as heapy hides its own session, everything reachable from the dicts carrying
-    guppy's hiding tag (``tagged``) that the root does not reach."""
+    guppy's hiding tag (``tagged``) that the root does not reach.  ``opaque``: identities
+    of agent objects that are neither candidates nor searched (the identity state)."""
     own = [sys._getframe(), frame]
     f = frame
     for _ in range(agent_frames):
@@ -297,7 +298,8 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
         own.append(f)
     # the agent's containers are expanded (their contents are hidden too), except the
     # two that hold every heap object
-    hide = {id(objs), id(index)}
+    hide = {id(objs), id(index), id(opaque)}
+    hide.update(opaque)
     stack = [N._members_cache, hidden]
     hide.add(id(N.static_subclasses))
     index_get = index.get
@@ -378,7 +380,7 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=()):
 
 
 def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
-         producers=True, unreachable=True, _agent_frames=1, values='all'):
+         producers=True, unreachable=True, _agent_frames=1, values='all', track=None):
     """Walk the heap from the root and stream it to Writer ``w``.
 
     ``hide_heapy``: like heapy, do not enter a dict whose ``_hiding_tag_`` item
@@ -394,6 +396,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     locals are hidden from ``heapu``).
     ``values``: ``'all'``, ``'none'`` or ``'redact'``: what data text is written
     (``_redact.py``, ``docs/redaction.md``).
+    ``track``: an ``_identity.Tracker`` that marks
+    each object with its first-seen capture (written as ``seen``); its state is hidden.
 
     Returns a dict of statistics (objects, edges, strings, materialized_dicts,
     unreachable, previews, producers)."""
@@ -429,6 +433,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     hidden = {id(x) for x in state + (N._members_cache, N.static_subclasses)}
     hidden.add(id(state))
     hidden.add(id(hidden))
+    if track is not None:
+        hidden.update(track.hidden())
 
     index_get = index.get
     strs_get = strs.get
@@ -601,6 +607,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             w.strings(newstrs)
             del newstrs[:]
         w.objects(addr, typ, sizes, deg)
+        if track is not None:
+            w.seen(track.chunk(part, addr, ts, sizes, a == 0))
         w.edges(et, en)
         if modn_o:
             w.modnames(modn_o, modn_s)
@@ -630,7 +638,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     for phase in (0, 1) if unreachable else (0,):
         if phase == 1:
             n_reach = len(objs)
-            _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged)
+            _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged,
+                             track.opaque() if track is not None else ())
         while i < len(objs):
             o = objs[i]
             t = type(o)

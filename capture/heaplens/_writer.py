@@ -153,6 +153,13 @@ class Writer:
                                    column(degree[a:b], rebase=True)])
         self.nobj += m
 
+    def seen(self, first):
+        """``seen`` chunks: the first-seen capture number of each object, in object order
+        (one chunk per OBJC chunk, so the two stay aligned)."""
+        for a in range(0, len(first), SUB):
+            b = min(len(first), a + SUB)
+            self.section(b'seen', [_U32.pack(b - a), column(first[a:b], rebase=True)])
+
     def edges(self, target, name):
         m = len(target)
         assert len(name) == m

@@ -45,6 +45,7 @@ class Snapshot:
         self.previews = {}  # object -> string number (prev)
         self.producers = {}  # object -> string number (prod)
         self.unrc = []  # heapu objects (unrc)
+        self.seen = array('I')  # first-seen capture number per object (seen), or empty
 
     # --- decoding -------------------------------------------------------
     def edge_name(self, code):
@@ -76,6 +77,13 @@ class Snapshot:
         """Object numbers of heapy's heap(): every object but the root and unrc."""
         u = set(self.unrc)
         return [i for i in range(1, self.n) if i not in u]
+
+    def new_ids(self):
+        """heaplens's ``heapnew``: heap() objects first seen after the reference point."""
+        ref = (self.meta.get('reference') or {}).get('seq')
+        if ref is None:
+            raise ValueError('no reference point')
+        return [i for i in self.heap_ids() if self.seen[i] > ref]
 
     def preview(self, i):
         s = self.previews.get(i)
@@ -154,7 +162,7 @@ def read(path_or_bytes):
             if snap.meta is not None:
                 raise FormatError('offset %d: second META' % pos)
             snap.meta = json.loads(p.decode('utf-8'))
-        elif tag in (b'OBJC', b'EDGC', b'STRC', b'TYPC', b'MODN', b'prev', b'prod', b'unrc'):
+        elif tag in (b'OBJC', b'EDGC', b'STRC', b'TYPC', b'MODN', b'prev', b'prod', b'unrc', b'seen'):
             if length < 4:
                 raise FormatError('offset %d: chunk too short' % pos)
             (m,) = struct.unpack_from('<I', p, 0)
@@ -182,6 +190,9 @@ def read(path_or_bytes):
                     k += ln
                 if k != len(q):
                     raise FormatError('offset %d: STRC trailing bytes' % pos)
+            elif tag == b'seen':
+                (first,) = _columns(q, m, 1, pos, tag)
+                snap.seen.extend(array('I', first))
             elif tag == b'unrc':
                 if len(q) != m * 4:
                     raise FormatError('offset %d: unrc m=%d but %d bytes' % (pos, m, len(q)))
@@ -232,6 +243,8 @@ def read(path_or_bytes):
     for o in snap.unrc:
         if o == 0 or o >= no:
             raise FormatError('unrc entry %d is not an object' % o)
+    if snap.seen and len(snap.seen) != no:
+        raise FormatError('seen has %d marks for %d objects' % (len(snap.seen), no))
     snap.finish()
     return snap
 

@@ -7,6 +7,8 @@
 //! Examples: `heap.byclodo["dict of app.Node"].referrers.byvia`,
 //! `(heap.bytype["list"] | heap.bytype["tuple"]) - heap.byclodo[0].referents`.
 //! One object is the atom `@0x7f12ab` (its address): `@0x7f12ab.referrers.byvia`.
+//! After `heaplens.setref()`, `heapnew` is the heap's objects created since the reference
+//! point (heapy's `hp.heap()` after `hp.setref()`) and `heapref` the others (`refpoint`).
 
 use crate::heap::Heap;
 use crate::ids::ObjId;
@@ -74,6 +76,11 @@ pub enum Expr {
     Heap,
     /// heapy's `hp.heapu()`: GC-tracked objects the root does not reach.
     Heapu,
+    /// `heapnew`: the heap's objects created since the reference point (heapy's `hp.heap()`
+    /// after `hp.setref()`). `position` is the atom's byte.
+    HeapNew { position: usize },
+    /// `heapref`: the heap's objects that existed at the reference point.
+    HeapRef { position: usize },
     /// `@0x7f12ab`: the set of the one object at that address. `position` is the `@`'s byte.
     Object { addr: u64, position: usize },
     /// One row of a partition: `X.by<relation>[selector]`. `position` is the selector's byte.
@@ -137,6 +144,8 @@ impl Expr {
         match self {
             Expr::Heap => f.write_str("heap"),
             Expr::Heapu => f.write_str("heapu"),
+            Expr::HeapNew { .. } => f.write_str("heapnew"),
+            Expr::HeapRef { .. } => f.write_str("heapref"),
             Expr::Object { addr, .. } => write!(f, "@{addr:#x}"),
             Expr::Row { of, relation, selector, .. } => {
                 of.write(f, u8::MAX)?;
@@ -262,11 +271,13 @@ impl Parser<'_> {
             match word {
                 "heap" => Expr::Heap,
                 "heapu" => Expr::Heapu,
-                "" => return err(start, "expected `heap`, `heapu`, `@0x<address>` or `(`"),
+                "heapnew" => Expr::HeapNew { position: start },
+                "heapref" => Expr::HeapRef { position: start },
+                "" => return err(start, "expected `heap`, `heapu`, `heapnew`, `heapref`, `@0x<address>` or `(`"),
                 other => {
                     return err(
                         start,
-                        format!("unknown set `{other}`: a query starts with `heap`, `heapu`, `@0x<address>` or `(`"),
+                        format!("unknown set `{other}`: a query starts with `heap`, `heapu`, `heapnew`, `heapref`, `@0x<address>` or `(`"),
                     )
                 }
             }
@@ -432,6 +443,14 @@ impl Heap {
             Expr::Heapu => {
                 crumbs.push(crumb(e, None, "heapu".into()));
                 self.heapu()
+            }
+            Expr::HeapNew { position } | Expr::HeapRef { position } => {
+                let new = matches!(e, Expr::HeapNew { .. });
+                crumbs.push(crumb(e, None, e.to_string()));
+                match if new { self.heapnew() } else { self.heapref() } {
+                    Ok(set) => set,
+                    Err(message) => return err(*position, message),
+                }
             }
             Expr::Object { addr, position } => {
                 let o = match crate::inspect::find_address(self, *addr) {

@@ -21,6 +21,12 @@ pub struct Meta {
     pub duration_s: f64,
     pub name: Option<String>,
     pub materialized_dicts: u64,
+    /// The capturing process's identity (agents since setref support; `None` in older files).
+    pub process: Option<crate::refpoint::ProcessIdentity>,
+    /// This capture's number among the process's captures (dumps and setrefs), from 1.
+    pub capture_seq: Option<u64>,
+    /// The reference point set by `heaplens.setref()` before this capture, if any.
+    pub reference: Option<crate::refpoint::ReferencePoint>,
     #[serde(skip)]
     pub raw: serde_json::Value,
 }
@@ -94,6 +100,9 @@ pub struct Snapshot {
     pub producers: Vec<(ObjId, StrId)>,
     /// heapy's `heapu`: GC-tracked objects the root does not reach (`unrc`), sorted.
     pub unreachable: Vec<u32>,
+    /// Per object, the capture number since which the agent has seen it (`seen`); the
+    /// root is 0. Empty in files without the section.
+    pub first_seen: Vec<u32>,
 }
 
 fn lookup(pairs: &[(ObjId, StrId)], o: ObjId) -> Option<StrId> {

@@ -6,6 +6,35 @@ use crate::{ObjId, SnapshotWriter};
 
 /// The bytes of the small heap: 12 objects besides the root, 7 kinds.
 pub fn small_snapshot() -> Vec<u8> {
+    small_writer()
+        .finish(&serde_json::json!({"python": "3.11.7", "pid": 42, "argv": ["t.py"], "hostname": "h"}))
+        .unwrap()
+}
+
+/// The small heap as capture number `seq` of process `"tok"` (pid 42): every object first
+/// seen at capture 1 except `marks` (object, capture); with a reference point at `reference`.
+pub fn small_capture(seq: u64, marks: &[(u32, u32)], reference: Option<u64>) -> Vec<u8> {
+    let mut w = small_writer();
+    let mut seen = vec![1u32; 13];
+    seen[0] = 0;
+    for &(o, c) in marks {
+        seen[o as usize] = c;
+    }
+    w.first_seen(&seen);
+    let mut meta = serde_json::json!({"python": "3.11.7", "pid": 42, "argv": ["t.py"], "hostname": "h",
+        "process": {"token": "tok", "pid": 42, "started": 1.5}, "capture_seq": seq});
+    if let Some(r) = reference {
+        meta["reference"] = serde_json::json!({"seq": r, "time": 2.5, "objects": 10});
+    }
+    w.finish(&meta).unwrap()
+}
+
+/// [`small_capture`] as capture 6, its reference point (if any) at capture `reference`.
+pub fn small_snapshot_seen(marks: &[(u32, u32)], reference: Option<u64>) -> Vec<u8> {
+    small_capture(6, marks, reference)
+}
+
+fn small_writer() -> SnapshotWriter<Vec<u8>> {
     let mut w = SnapshotWriter::new(Vec::new()).unwrap();
     let t_module = w.add_type(None, "module").unwrap();
     let t_dict = w.add_type(None, "dict").unwrap();
@@ -48,7 +77,7 @@ pub fn small_snapshot() -> Vec<u8> {
     w.object(0xb000, Some(t_str), 52, &[]).unwrap();
     w.object(0xc000, Some(t_dict), 64, &[]).unwrap();
     w.module_name(ObjId(2), "m").unwrap();
-    w.finish(&serde_json::json!({"python": "3.11.7", "pid": 42, "argv": ["t.py"], "hostname": "h"})).unwrap()
+    w
 }
 
 /// The real heap in `testdata/small.hls` (a Python process captured next to guppy3), indexed.

@@ -69,6 +69,8 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .merge(crate::api_access::api_routes())
         .route("/diff", get(get_diff))
         .route("/snapshots/{id}/disjoint", get(get_disjoint))
+        .route("/identity", get(crate::identity_api::get_identity))
+        .route("/snapshots/{id}/rebase", get(crate::identity_api::get_rebase))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
         .with_state(state);

@@ -67,6 +67,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// heapy's table of B's objects that were not in A: two snapshots of one process, A first.
+    Newobjects {
+        a: PathBuf,
+        b: PathBuf,
+        /// Relation to partition by (default clodo).
+        #[arg(long)]
+        by: Option<String>,
+        /// Show A's objects that are gone in B instead.
+        #[arg(long)]
+        gone: bool,
+        /// Print every row instead of heapy's first ten.
+        #[arg(long)]
+        all: bool,
+        /// Print the rows as JSON (every row).
+        #[arg(long)]
+        json: bool,
+    },
     /// Time load, index, every relation's whole-heap partition and a query (benchmarks).
     Bench {
         snapshot: PathBuf,
@@ -138,6 +155,15 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Table { snapshot, by, query, all, json } => {
             match heaplens_server::cli::table(&snapshot, &query, by.as_deref(), all, json) {
+                Ok(text) => print_out(&text),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Newobjects { a, b, by, gone, all, json } => {
+            match heaplens_server::cli_identity::newobjects(&a, &b, by.as_deref(), gone, all, json) {
                 Ok(text) => print_out(&text),
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");

@@ -26,6 +26,10 @@ pub fn snapshot_info(id: &str, file: &str, file_size: u64, heap: &Heap) -> Snaps
         edges: heap.snap.edge_count() as u64,
         unreachable: heap.heapu().len() as u64,
         store: Default::default(),
+        process_token: m.process.as_ref().map(|p| p.token.clone()),
+        capture_seq: m.capture_seq,
+        has_reference_point: heap.reference_point().is_some(),
+        reference: crate::views_identity::reference_info(heap),
     }
 }
 
@@ -65,8 +69,36 @@ pub fn partition_view(
     filter: Option<&str>,
 ) -> Result<PartitionView, QueryError> {
     let selection = heap.select(query)?;
-    let p = partition(heap, &selection.set, relation);
-    let base = query.set_query();
+    let crumbs = selection.crumbs.iter().map(|c| Breadcrumb {
+        query: c.query.to_string(),
+        label: c.label.clone(),
+        relation: c.relation.map(|r| r.name().to_owned()),
+    });
+    let view = SetView { snapshot, set: &selection.set, base: Some(query.set_query()), crumbs: crumbs.collect() };
+    Ok(set_view(heap, view, relation, offset, limit, filter))
+}
+
+/// A set to show: its snapshot, the query that selects it (rows get their queries from
+/// it; `None` for a set no query names, whose rows then have an empty query) and the crumbs.
+pub struct SetView<'a> {
+    pub snapshot: &'a str,
+    pub set: &'a heaplens_engine::ObjSet,
+    pub base: Option<Query>,
+    pub crumbs: Vec<Breadcrumb>,
+}
+
+/// Partitions a set by `relation` and returns rows `offset..offset + limit`, as
+/// [`partition_view`] does for a query's set.
+pub fn set_view(
+    heap: &Heap,
+    v: SetView<'_>,
+    relation: Relation,
+    offset: usize,
+    limit: Option<usize>,
+    filter: Option<&str>,
+) -> PartitionView {
+    let SetView { snapshot, set, base, crumbs: breadcrumbs } = v;
+    let p = partition(heap, set, relation);
     let matched = filter.filter(|f| !f.is_empty()).map(|f| p.matching_rows(heap, f));
     let listed = matched.as_ref().map_or(p.len(), Vec::len);
     let end = limit.map_or(listed, |l| offset.saturating_add(l).min(listed));
@@ -86,30 +118,24 @@ pub fn partition_view(
                 cumulative: st.cumulative,
                 cumulative_pct: st.cumulative_pct,
                 label: r.label,
-                query: base.then(relation, Selector::Index(i as i64)).to_string(),
+                query: base
+                    .as_ref()
+                    .map(|b| b.then(relation, Selector::Index(i as i64)).to_string())
+                    .unwrap_or_default(),
                 addr: p.object(i).map(|o| format!("{:#x}", heap.snap.addr[o.idx()])),
             }
         })
         .collect();
-    let breadcrumbs = selection
-        .crumbs
-        .iter()
-        .map(|c| Breadcrumb {
-            query: c.query.to_string(),
-            label: c.label.clone(),
-            relation: c.relation.map(|r| r.name().to_owned()),
-        })
-        .collect();
-    Ok(PartitionView {
+    PartitionView {
         snapshot: snapshot.to_owned(),
-        query: base.to_string(),
+        query: base.map(|b| b.to_string()).unwrap_or_default(),
         relation: relation.name().to_owned(),
         title: match relation {
-            Relation::Id => id_title(p.count, &id_kind_name(heap, &selection.set), p.size),
+            Relation::Id => id_title(p.count, &id_kind_name(heap, set), p.size),
             _ => title(p.count, p.size),
         },
         header: match relation {
-            Relation::Id => id_header(heap, &selection.set),
+            Relation::Id => id_header(heap, set),
             _ => relation.header().to_owned(),
         },
         count: p.count,
@@ -119,5 +145,5 @@ pub fn partition_view(
         offset: offset.min(end) as u64,
         rows,
         breadcrumbs,
-    })
+    }
 }

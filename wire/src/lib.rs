@@ -20,13 +20,19 @@
 //! * `GET /api/diff?a=ID&b=ID&by=RELATION&qa=QUERY&qb=QUERY&offset=N&limit=N&all=BOOL` → [`DiffView`]
 //! * `GET /api/snapshots/{id}/disjoint?qa=QUERY&qb=QUERY` → [`DisjointView`]
 
+//! * `GET /api/identity?a=ID&b=ID&by=RELATION&side=new|gone` → [`PartitionView`] of B's
+//!   objects not in A (`new`) or A's objects not in B (`gone`), two captures of one process
+//! * `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap|toggle` → [`RebasedQuery`]
+
 use serde::{Deserialize, Serialize};
 
 mod access;
 mod diff;
+mod identity;
 mod retained;
 pub use access::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
 pub use diff::{DiffRowView, DiffView, DisjointView};
+pub use identity::{RebasedQuery, ReferenceInfo};
 pub use retained::{DomNodeView, DomTreeView, RetainedRow, RetainedView};
 
 /// What the server knows about one loaded snapshot.
@@ -56,6 +62,18 @@ pub struct SnapshotInfo {
     /// GC-tracked objects the capture found but the root does not reach (heapy's `heapu`).
     #[serde(default)]
     pub unreachable: u64,
+    /// The capturing process's random token (`META.process.token`); `None` in older files.
+    #[serde(default)]
+    pub process_token: Option<String>,
+    /// This capture's number in its process (dumps and setrefs counted from 1).
+    #[serde(default)]
+    pub capture_seq: Option<u64>,
+    /// Whether the snapshot was captured after `heaplens.setref()` (`heapnew` works).
+    #[serde(default)]
+    pub has_reference_point: bool,
+    /// The reference point and how many objects are new since it.
+    #[serde(default)]
+    pub reference: Option<ReferenceInfo>,
     /// Where the server keeps it and what people noted about it.
     #[serde(default)]
     pub store: StoreMeta,

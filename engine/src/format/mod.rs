@@ -37,6 +37,8 @@ pub mod tag {
     pub const PROD: [u8; 4] = *b"prod";
     /// GC-tracked objects the root does not reach, heapy's `heapu` (ancillary).
     pub const UNRC: [u8; 4] = *b"unrc";
+    /// Per object, the capture since which the agent has seen it (ancillary).
+    pub const SEEN: [u8; 4] = *b"seen";
 }
 
 const NAME_TAG_SHIFT: u32 = 29;

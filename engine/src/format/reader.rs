@@ -298,6 +298,10 @@ impl Reader<'_> {
                     dst.push((ObjId(u32_at(p, 4 + 8 * k)), StrId(u32_at(p, 8 + 8 * k))));
                 }
             }
+            tag::SEEN => {
+                let cols = self.columns(tag, at, p, 1)?;
+                cols[0].extend_u32(&mut self.snap.first_seen).map_err(|e| corrupt(at, format!("seen column: {e}")))?;
+            }
             tag::UNRC => {
                 let m = self.chunk(tag, at, p, 4)?;
                 extend_u32_le(&mut self.snap.unreachable, &p[4..4 + 4 * m]);
@@ -431,6 +435,9 @@ impl Reader<'_> {
         }
         s.unreachable.sort_unstable();
         s.unreachable.dedup();
+        if !s.first_seen.is_empty() && s.first_seen.len() != n {
+            return Err(invalid(format!("seen marks {} objects, but there are {n}", s.first_seen.len())));
+        }
         Ok(self.snap)
     }
 }

@@ -25,6 +25,7 @@ pub struct SnapshotWriter<W: Write> {
     prev: Vec<(u32, u32)>,
     prod: Vec<(u32, u32)>,
     unrc: Vec<u32>,
+    seen: Vec<u32>,
     interned: HashMap<String, StrId>,
     n_objects: u64,
     n_edges: u64,
@@ -46,6 +47,7 @@ impl<W: Write> SnapshotWriter<W> {
             prev: Vec::new(),
             prod: Vec::new(),
             unrc: Vec::new(),
+            seen: Vec::new(),
             interned: HashMap::new(),
             n_objects: 0,
             n_edges: 0,
@@ -124,6 +126,11 @@ impl<W: Write> SnapshotWriter<W> {
         let site = self.string(site)?;
         self.prod.push((object.0, site.0));
         Ok(())
+    }
+
+    /// Sets every object's first-seen capture number (`seen`), in object order.
+    pub fn first_seen(&mut self, marks: &[u32]) {
+        self.seen = marks.to_vec();
     }
 
     /// Lists an object as unreachable from the root (`unrc`, heapy's `heapu`).
@@ -237,6 +244,13 @@ impl<W: Write> SnapshotWriter<W> {
                 p.extend_from_slice(&o.to_le_bytes());
             }
             self.section(tag::UNRC, &p)?;
+        }
+        let seen = std::mem::take(&mut self.seen);
+        if !seen.is_empty() {
+            let mut p = Vec::with_capacity(13 + 4 * seen.len());
+            p.extend_from_slice(&(seen.len() as u32).to_le_bytes());
+            put_column(&mut p, seen.iter().map(|&v| v as u64));
+            self.section(tag::SEEN, &p)?;
         }
         let meta = serde_json::to_vec(meta).map_err(io::Error::other)?;
         self.section(tag::META, &meta)?;

@@ -1,0 +1,165 @@
+//! heapy's `setref` reference point: which objects of a snapshot already existed when
+//! `heaplens.setref()` ran in the process (`heapref`) and which are new since (`heapnew`,
+//! what heapy's `hp.heap()` returns after `hp.setref()`). See `docs/identity.md`.
+
+use crate::heap::Heap;
+use crate::ids::ObjId;
+use crate::query::{Expr, Query, QueryError, Selector};
+use crate::set::ObjSet;
+use serde::Deserialize;
+
+/// Who captured a snapshot: a random token per agent import, the pid and the agent's
+/// import time (`META.process`). Two snapshots come from one process iff all three agree.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ProcessIdentity {
+    pub token: String,
+    pub pid: u64,
+    pub started: f64,
+}
+
+/// The reference point a capture was taken after (`META.reference`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReferencePoint {
+    /// The setref's capture number: objects first seen at or before it existed then.
+    pub seq: u64,
+    /// When setref ran, Unix seconds.
+    pub time: f64,
+    /// How many objects the reference point recorded.
+    pub objects: u64,
+}
+
+/// Why a snapshot has no answer about its reference point.
+pub const NO_REFERENCE: &str =
+    "this snapshot has no reference point: call heaplens.setref() in the process before heaplens.dump()";
+
+impl Heap {
+    /// The reference point, if the snapshot was captured after a setref and carries the
+    /// per-object marks it needs.
+    pub fn reference_point(&self) -> Option<ReferencePoint> {
+        let s = &self.snap;
+        (!s.first_seen.is_empty()).then_some(s.meta.reference).flatten()
+    }
+
+    /// Whether object `o` already existed at the reference point (`None` without one).
+    pub fn existed_at_reference(&self, o: ObjId) -> Option<bool> {
+        self.reference_point().map(|r| u64::from(self.snap.first_seen[o.idx()]) <= r.seq)
+    }
+
+    /// `heapnew`: the objects of `heap` first seen after the reference point (heapy's
+    /// `hp.heap()` after `hp.setref()`).
+    pub fn heapnew(&self) -> Result<ObjSet, &'static str> {
+        self.split_at_reference(true)
+    }
+
+    /// `heapref`: the objects of `heap` that existed at the reference point.
+    pub fn heapref(&self) -> Result<ObjSet, &'static str> {
+        self.split_at_reference(false)
+    }
+
+    fn split_at_reference(&self, new: bool) -> Result<ObjSet, &'static str> {
+        let r = self.reference_point().ok_or(NO_REFERENCE)?;
+        let seen = &self.snap.first_seen;
+        Ok(self.heap().filter(|o| (u64::from(seen[o.idx()]) > r.seq) == new))
+    }
+}
+
+/// The query with every `heap` atom made `heapnew` (`to_new`), or every `heapnew` made
+/// `heap` again, and every row picked by index picked by its label instead, so that the
+/// step keeps meaning the same kind in the other set (the page's "new since reference
+/// point" switch). Recurses over the query's syntax tree, which is small.
+pub fn rebase(heap: &Heap, q: &Query, to_new: bool) -> Result<Query, QueryError> {
+    if to_new && heap.reference_point().is_none() {
+        return Err(QueryError { position: 0, message: NO_REFERENCE.into() });
+    }
+    Ok(Query { expr: rebase_expr(heap, &q.expr, to_new)?, view: q.view })
+}
+
+fn rebase_expr(heap: &Heap, e: &Expr, to_new: bool) -> Result<Expr, QueryError> {
+    let sub = |x: &Expr| rebase_expr(heap, x, to_new).map(Box::new);
+    Ok(match e {
+        Expr::Heap if to_new => Expr::HeapNew { position: 0 },
+        Expr::HeapNew { .. } if !to_new => Expr::Heap,
+        Expr::Row { of, relation, selector, position } => {
+            let selector = match selector {
+                Selector::Index(_) => {
+                    let picked = heap.select(&Query { expr: e.clone(), view: None })?;
+                    Selector::Label(picked.crumbs.last().map(|c| c.label.clone()).unwrap_or_default())
+                }
+                label => label.clone(),
+            };
+            Expr::Row { of: sub(of)?, relation: *relation, selector, position: *position }
+        }
+        Expr::Referrers(of) => Expr::Referrers(sub(of)?),
+        Expr::Referents(of) => Expr::Referents(sub(of)?),
+        Expr::Dominos(of) => Expr::Dominos(sub(of)?),
+        Expr::Binary { op, lhs, rhs } => Expr::Binary { op: *op, lhs: sub(lhs)?, rhs: sub(rhs)? },
+        other => other.clone(),
+    })
+}
+
+/// Whether a query uses `heapnew` anywhere (the switch is on).
+pub fn uses_heapnew(e: &Expr) -> bool {
+    match e {
+        Expr::HeapNew { .. } => true,
+        Expr::Row { of, .. } | Expr::Referrers(of) | Expr::Referents(of) | Expr::Dominos(of) => uses_heapnew(of),
+        Expr::Binary { lhs, rhs, .. } => uses_heapnew(lhs) || uses_heapnew(rhs),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::small_snapshot_seen;
+    use crate::{read_snapshot, Heap, Query};
+
+    #[test]
+    fn heapnew_and_heapref_split_the_heap_at_the_reference_point() {
+        let h = Heap::new(read_snapshot(&small_snapshot_seen(&[(6, 3), (7, 3), (12, 5)], Some(2))).unwrap());
+        assert_eq!(h.heapnew().unwrap().as_slice(), &[6, 7, 12]);
+        assert_eq!(h.heapref().unwrap().len() + 3, h.heap().len());
+        let s = h.select(&Query::parse("heapnew & heap.byclodo[\"m.A\"]").unwrap()).unwrap();
+        assert_eq!(s.set.as_slice(), &[6]);
+        assert_eq!(Query::parse("heapnew.bytype").unwrap().to_string(), "heapnew.bytype");
+        assert_eq!(Query::parse("heap - heapref").unwrap().to_string(), "heap - heapref");
+    }
+
+    #[test]
+    fn rebase_swaps_the_atoms_and_pins_rows_by_label() {
+        let h = Heap::new(read_snapshot(&small_snapshot_seen(&[(6, 3), (7, 3), (12, 5)], Some(2))).unwrap());
+        let q = Query::parse("heap.byclodo[0].referrers - heap.bytype[\"str\"]").unwrap();
+        let new = super::rebase(&h, &q, true).unwrap();
+        assert_eq!(new.to_string(), "heapnew.byclodo[\"dict (no owner)\"].referrers - heapnew.bytype[\"str\"]");
+        assert!(super::uses_heapnew(&new.expr));
+        let back = super::rebase(&h, &new, false).unwrap();
+        assert_eq!(back.to_string(), "heap.byclodo[\"dict (no owner)\"].referrers - heap.bytype[\"str\"]");
+        assert!(!super::uses_heapnew(&back.expr));
+        let old = Heap::new(read_snapshot(&crate::testing::small_snapshot()).unwrap());
+        assert!(super::rebase(&old, &q, true).is_err());
+    }
+
+    #[test]
+    fn seen_marks_must_cover_every_object_and_old_files_load_without_them() {
+        let mut w = crate::SnapshotWriter::new(Vec::new()).unwrap();
+        let t = w.add_type(None, "str").unwrap();
+        w.object(0, None, 0, &[]).unwrap();
+        w.object(0x10, Some(t), 50, &[]).unwrap();
+        w.first_seen(&[0]);
+        let e = read_snapshot(&w.finish(&serde_json::json!({})).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("seen marks 1 objects, but there are 2"), "{e}");
+        let old = read_snapshot(&crate::testing::small_snapshot()).unwrap();
+        assert!(old.first_seen.is_empty() && old.meta.process.is_none() && old.meta.capture_seq.is_none());
+    }
+
+    #[test]
+    fn without_a_reference_point_heapnew_is_an_error_at_the_atom() {
+        let h = Heap::new(read_snapshot(&small_snapshot_seen(&[], None)).unwrap());
+        let e = h.select(&Query::parse("heap - heapnew").unwrap()).unwrap_err();
+        assert_eq!(e.position, 7);
+        assert!(e.message.contains("heaplens.setref()"), "{e}");
+        let old = Heap::new(read_snapshot(&crate::testing::small_snapshot()).unwrap());
+        assert!(old.select(&Query::parse("heapref").unwrap()).is_err());
+        assert_eq!(old.reference_point(), None);
+    }
+}
