@@ -27,6 +27,7 @@ pub mod pyrepr;
 pub mod query;
 pub mod refgraph;
 pub mod render;
+pub mod rp;
 pub mod set;
 pub mod snapshot;
 pub mod synth;

@@ -24,7 +24,7 @@ pub fn table(path: &Path, query: &str, by: Option<&str>, all: bool, json: bool) 
 }
 
 /// A query error with a caret under the offending position.
-fn query_error(query: &str, e: &heaplens_engine::QueryError) -> String {
+pub(crate) fn query_error(query: &str, e: &heaplens_engine::QueryError) -> String {
     let col = query.get(..e.position).map_or(e.position, |p| p.chars().count());
     format!("bad query: {}\n  {query}\n  {}^", e.message, " ".repeat(col))
 }

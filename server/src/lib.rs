@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod cli;
+pub mod cli_paths;
 pub mod error;
 pub mod store;
 pub mod views;
 pub mod views_object;
+pub mod views_rp;

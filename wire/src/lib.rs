@@ -13,8 +13,12 @@
 //! * `GET /api/snapshots/{id}/graph?q=QUERY&expand=Q1&expand=Q2&k=12` → [`GraphView`]
 //! * `GET /api/snapshots/{id}/treemap?q=QUERY&by=R1&then=R2&limit=200&child_limit=50` → [`TreemapView`]
 //! * `GET /api/snapshots/{id}/shpaths?q=QUERY` → heapy's `shpaths` text (`text/plain`)
+//! * `GET /api/snapshots/{id}/rp?q=QUERY&depth=N&limit=N` → [`RpView`] (heapy's reference pattern)
 
 use serde::{Deserialize, Serialize};
+
+mod rp;
+pub use rp::{RpLineView, RpView};
 
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
