@@ -75,6 +75,9 @@ pub struct RpLine {
     pub kind: String,
     pub set: ObjSet,
     pub size: u64,
+    /// The row of the parent's referrers by clodo this line is (`None` on line 0 and for
+    /// heapy's root): by label, or by index when two kinds share the label.
+    pub selector: Option<Selector>,
     /// heapy's line, e.g. ` 1: a      [S] 1 dict of module: __main__`.
     pub text: String,
 }
@@ -90,10 +93,12 @@ pub struct ReferencePattern {
     pub text: String,
 }
 
-/// A child of a line before it is a line: its kind label and set.
+/// A child of a line before it is a line: its kind label, set, and row of the parent's
+/// referrers by clodo (`None` for heapy's root).
 struct Child {
     kind: String,
     set: ObjSet,
+    selector: Option<Selector>,
 }
 
 /// heapy's `rp(X, depth)`, generated up to `max_lines` lines (at least heapy's first page).
@@ -105,7 +110,7 @@ pub fn rp(heap: &Heap, set: &ObjSet, depth: u32, max_lines: usize) -> ReferenceP
     // (line, its children, the next child to make)
     let mut stack: Vec<(u32, Vec<Child>, usize)> = Vec::new();
     let mut ixl: Vec<u32> = Vec::new();
-    let mut pending = Some((Child { kind: set_kind(heap, set), set: set.clone() }, None::<u32>));
+    let mut pending = Some((Child { kind: set_kind(heap, set), set: set.clone(), selector: None }, None::<u32>));
     let mut complete = true;
     loop {
         if let Some((child, parent)) = pending.take() {
@@ -135,7 +140,17 @@ pub fn rp(heap: &Heap, set: &ObjSet, depth: u32, max_lines: usize) -> ReferenceP
             let name = ixl_name(&ixl);
             let text = line_text(heap, index, &name, d, marker, &child.kind, &child.set);
             let size = heap.size_of(&child.set);
-            lines.push(RpLine { name, depth: d, parent, marker, kind: child.kind, set: child.set, size, text });
+            lines.push(RpLine {
+                name,
+                depth: d,
+                parent,
+                marker,
+                kind: child.kind,
+                set: child.set,
+                size,
+                selector: child.selector,
+                text,
+            });
             if expand && !children.is_empty() {
                 stack.push((index, children, 0));
             }
@@ -145,7 +160,8 @@ pub fn rp(heap: &Heap, set: &ObjSet, depth: u32, max_lines: usize) -> ReferenceP
         if top.2 < top.1.len() {
             let i = top.2;
             top.2 += 1;
-            let child = std::mem::replace(&mut top.1[i], Child { kind: String::new(), set: ObjSet::default() });
+            let child =
+                std::mem::replace(&mut top.1[i], Child { kind: String::new(), set: ObjSet::default(), selector: None });
             ixl.truncate(lines[top.0 as usize].depth as usize);
             ixl.push(i as u32);
             pending = Some((child, Some(top.0)));
@@ -161,23 +177,17 @@ impl ReferencePattern {
     /// `.referrers.byclodo["kind"]` of its parent (`None` on a line of heapy's root).
     pub fn line_query(&self, base: &Query, i: usize) -> Option<Query> {
         let mut chain = Vec::new();
-        let mut at = Some(i as u32);
-        while let Some(l) = at {
-            let line = &self.lines[l as usize];
-            if line.parent.is_some() {
-                if line.kind == ROOT_KIND && line.set.contains(ObjId::ROOT) {
-                    return None;
-                }
-                chain.push(line.kind.clone());
-            }
-            at = line.parent;
+        let mut at = i as u32;
+        while let Some(parent) = self.lines[at as usize].parent {
+            chain.push(self.lines[at as usize].selector.clone()?);
+            at = parent;
         }
         let mut expr = base.expr.clone();
-        for kind in chain.into_iter().rev() {
+        for selector in chain.into_iter().rev() {
             expr = Expr::Row {
                 of: Box::new(Expr::Referrers(Box::new(expr))),
                 relation: Relation::Clodo,
-                selector: Selector::Label(kind),
+                selector,
                 position: 0,
             };
         }
@@ -202,25 +212,40 @@ fn has_referrers(heap: &Heap, set: &ObjSet) -> bool {
     set.iter().any(|o| heap.rev.sources(o).iter().any(|&s| s == ObjId::ROOT.0 || heap.reachable[s as usize]))
 }
 
-/// The rows of the referrers partitioned by clodo, heapy's root placed by its size.
+/// The rows of the referrers partitioned by clodo, heapy's root placed by its size. The
+/// referrers are split into the rows in one pass by kind label; a label that two kinds
+/// share (two classes of one name) is split by the partition itself.
 fn children(heap: &Heap, set: &ObjSet) -> Vec<Child> {
     let (refs, by_root) = referrers(heap, set);
     let p = partition(heap, &refs, Relation::Clodo);
-    let mut rows: Vec<(u64, Child)> = (0..p.len())
-        .map(|i| {
-            let row = p.row(heap, i);
-            (row.size, Child { kind: row.label, set: p.row_set(heap, &refs, i) })
-        })
-        .collect();
+    let rows: Vec<crate::partition::Row> = p.rows(heap).collect();
+    let mut row_of: HashMap<&str, Option<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        row_of.entry(r.label.as_str()).and_modify(|e| *e = None).or_insert(Some(i));
+    }
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); rows.len()];
+    for o in refs.iter() {
+        if let Some(&Some(i)) = kind_label(heap, o).and_then(|k| row_of.get(k)) {
+            members[i].push(o.0);
+        }
+    }
+    let mut out: Vec<(u64, Child)> = Vec::with_capacity(rows.len() + 1);
+    for (i, (r, m)) in rows.iter().zip(members).enumerate() {
+        let (set, selector) = match row_of[r.label.as_str()] {
+            Some(_) => (ObjSet::from_sorted(m), Selector::Label(r.label.clone())),
+            None => (p.row_set(heap, &refs, i), Selector::Index(i as i64)),
+        };
+        out.push((r.size, Child { kind: r.label.clone(), set, selector: Some(selector) }));
+    }
     if by_root {
-        let at = rows
+        let at = out
             .iter()
             .position(|(size, c)| *size < ROOT_SIZE || (*size == ROOT_SIZE && c.kind.as_str() > ROOT_KIND))
-            .unwrap_or(rows.len());
-        let root = Child { kind: ROOT_KIND.to_owned(), set: ObjSet::from_sorted(vec![ObjId::ROOT.0]) };
-        rows.insert(at, (ROOT_SIZE, root));
+            .unwrap_or(out.len());
+        let root = Child { kind: ROOT_KIND.to_owned(), set: ObjSet::from_sorted(vec![ObjId::ROOT.0]), selector: None };
+        out.insert(at, (ROOT_SIZE, root));
     }
-    rows.into_iter().map(|(_, c)| c).collect()
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 /// `set <= stopkind`.
@@ -443,5 +468,36 @@ mod tests {
         let many: Vec<u32> = (1..13).collect();
         let p = rp(&h, &ObjSet::from_sorted(many), DEFAULT_DEPTH, 100);
         assert!(p.lines.len() <= 12 || p.text.ends_with(MORE));
+    }
+
+    #[test]
+    fn two_kinds_of_one_label_are_two_rows_picked_by_index() {
+        use crate::format::EdgeName;
+        use crate::SnapshotWriter;
+        let mut w = SnapshotWriter::new(Vec::new()).unwrap();
+        let t_dict = w.add_type(None, "dict").unwrap();
+        let t_a1 = w.add_type(None, "m.A").unwrap();
+        let t_a2 = w.add_type(None, "m.A").unwrap();
+        let t_str = w.add_type(None, "str").unwrap();
+        let modules = w.name(".i0_modules").unwrap();
+        let x = w.name(".x").unwrap();
+        w.object(0, None, 0, &[(ObjId(1), modules)]).unwrap();
+        w.object(0x1000, Some(t_dict), 640, &[(ObjId(2), EdgeName::Index(0)), (ObjId(3), EdgeName::Index(1))]).unwrap();
+        w.object(0x2000, Some(t_a1), 56, &[(ObjId(4), x)]).unwrap();
+        w.object(0x3000, Some(t_a2), 48, &[(ObjId(4), x)]).unwrap();
+        w.object(0x4000, Some(t_str), 50, &[]).unwrap();
+        let h = Heap::new(read_snapshot(&w.finish(&serde_json::json!({})).unwrap()).unwrap());
+        let base = Query::parse("@0x4000").unwrap();
+        let p = rp(&h, &ObjSet::from_sorted(vec![4]), DEFAULT_DEPTH, 100);
+        let rows: Vec<(&str, usize)> =
+            p.lines.iter().filter(|l| l.depth == 1).map(|l| (l.kind.as_str(), l.set.len())).collect();
+        assert_eq!(rows, [("m.A", 1), ("m.A", 1)]);
+        for i in 0..p.lines.len() {
+            let Some(q) = p.line_query(&base, i) else {
+                assert_eq!(p.lines[i].kind, ROOT_KIND);
+                continue;
+            };
+            assert_eq!(h.select(&Query::parse(&q.to_string()).unwrap()).unwrap().set, p.lines[i].set, "{q}");
+        }
     }
 }
