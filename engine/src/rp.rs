@@ -29,6 +29,8 @@ const ROOT_SIZE: u64 = 16;
 /// heapy's `line_length` and `max_more_lines`.
 const LINE_LENGTH: usize = 80;
 const MAX_MORE_LINES: usize = 10;
+/// Characters of rendered members in [`RpLine::members`].
+pub const MEMBERS_WIDTH: isize = 160;
 const MORE: &str = "<Type e.g. '_.more' for more.>";
 /// The kinds whose members end a branch (`RefPat._get_stopkind`).
 const STOP_KINDS: [&str; 6] = ["module", "type", "dict of module", "dict of type", "types.CodeType", "types.FrameType"];
@@ -78,6 +80,9 @@ pub struct RpLine {
     /// The row of the parent's referrers by clodo this line is (`None` on line 0 and for
     /// heapy's root): by label, or by index when two kinds share the label.
     pub selector: Option<Selector>,
+    /// The first members as the kind renders them (heapy's summary with room for
+    /// [`MEMBERS_WIDTH`] characters instead of what an 80-column line leaves).
+    pub members: String,
     /// heapy's line, e.g. ` 1: a      [S] 1 dict of module: __main__`.
     pub text: String,
 }
@@ -140,6 +145,7 @@ pub fn rp(heap: &Heap, set: &ObjSet, depth: u32, max_lines: usize) -> ReferenceP
             let name = ixl_name(&ixl);
             let text = line_text(heap, index, &name, d, marker, &child.kind, &child.set);
             let size = heap.size_of(&child.set);
+            let members = rendered(heap, &child.kind, &child.set, MEMBERS_WIDTH);
             lines.push(RpLine {
                 name,
                 depth: d,
@@ -149,6 +155,7 @@ pub fn rp(heap: &Heap, set: &ObjSet, depth: u32, max_lines: usize) -> ReferenceP
                 set: child.set,
                 size,
                 selector: child.selector,
+                members,
                 text,
             });
             if expand && !children.is_empty() {

@@ -36,6 +36,7 @@ fn line_view(p: &ReferencePattern, base: &Query, i: usize) -> RpLineView {
         size: l.size,
         kind: l.kind.clone(),
         set_query: p.line_query(base, i).map(|q| q.to_string()),
+        members: l.members.clone(),
         text: l.text.clone(),
     }
 }

@@ -36,6 +36,9 @@ pub struct RpLineView {
     pub kind: String,
     /// The query selecting this line's set (`None` for heapy's root).
     pub set_query: Option<String>,
+    /// The first members as the kind renders them (`0x7f..*3`, `'abc'`, `__main__`), with
+    /// more room than heapy's 80-column line.
+    pub members: String,
     /// heapy's text of the line.
     pub text: String,
 }
