@@ -412,3 +412,8 @@ mod address_tests {
         assert_eq!(address_tokens("0x1234 0x1234"), vec!["0x1234"]);
     }
 }
+
+/// `GET /api/snapshots/{id}/rp?q=&depth=`: heapy's reference pattern of `query`'s set.
+pub async fn rp(id: &str, query: &str, depth: u32) -> Result<heaplens_wire::RpView, ApiError> {
+    get_json(&format!("/api/snapshots/{}/rp?q={}&depth={depth}", encode(id), encode(query))).await
+}

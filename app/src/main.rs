@@ -22,6 +22,7 @@ mod partition_table;
 mod perf;
 mod relation_picker;
 mod route_state;
+mod rp_tree;
 mod snapshot_list;
 mod table_view;
 mod treemap_view;
