@@ -1,16 +1,9 @@
 //! The `heaplens shpaths` and `heaplens rp` commands: heapy's text, `--depth`, and clear errors.
 
 use heaplens_engine::testing::small_snapshot;
-use std::process::Command;
 
-fn heaplens(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_heaplens")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::heaplens;
 
 #[test]
 fn shpaths_and_rp_print_heapys_text() {
