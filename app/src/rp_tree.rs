@@ -154,10 +154,10 @@ fn Tree(base: PartitionRoute, rp: Rc<RpView>) -> impl IntoView {
             view! {
                 <li class="rp-row" id=format!("rp-line-{i}") tabindex="-1" data-test="rp-row" data-line=i.to_string()
                     data-name=l.name.clone() class:rp-focus=move || focus.get() == Some(i)
-                    style:padding-left=format!("{}em", 1.2 * l.depth as f64)
                     style:display=move || if shown.read()[i as usize] { "" } else { "none" }>
-                    <span class="rp-toggle-slot">{toggle}</span>
                     <span class="rp-n mono dim">{format!("{i}:")}</span>
+                    <span class="rp-indent" style:width=format!("{}em", 1.2 * l.depth as f64)></span>
+                    <span class="rp-toggle-slot">{toggle}</span>
                     <span class="rp-name mono" data-test="rp-name">{l.name.clone()}</span>
                     {marker}
                     <span class="rp-count num" data-test="rp-count">{grouped(l.count)}</span>
