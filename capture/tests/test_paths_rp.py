@@ -3,7 +3,8 @@
 The heap is built from this module's globals: a list shared by three instances (through
 their ``__dict__``), by nested containers and by a dict; a two-instance cycle; a chain of
 12 lists (its leaf past the depth limit); two values of kinds heapy renders by ``repr``;
-an instance whose kind is too long for an 80-column line. Right after our dump, guppy3 prints
+an instance whose kind is too long for an 80-column line; a class attribute (held by a
+``dict of type``, a stop kind). Right after our dump, guppy3 prints
 ``str(hp.iso(x).shpaths)`` and ``str(hp.iso(x).rp)`` (and ``get_rp(depth=N)``) for them,
 and ``heaplens shpaths``/``heaplens rp`` on the snapshot must print the same text.
 
@@ -43,6 +44,10 @@ class ANameLongEnoughToCutTheLineOfItsReferencePatternWhereHeapyCutsIt:
     pass
 
 
+class Registry:
+    entries = ['a class attribute']
+
+
 # (name, globals that make the set, depth or None for heapy's default)
 CASES = [
     ('shared list', ['shared'], None),
@@ -57,6 +62,7 @@ CASES = [
     ('the chain leaf to depth 3', ['deep_leaf'], 3),
     ('sys.modules, held by the root', ['modules'], None),
     ('a line cut at 80 columns', ['long_named'], None),
+    ('a class attribute, in a dict of type', ['class_attr'], None),
 ]
 
 
@@ -89,6 +95,7 @@ REACH = {
     'val_float': lambda: vals[0],  # noqa: F821
     'val_int': lambda: vals[1],  # noqa: F821
     'modules': lambda: sys.modules,
+    'class_attr': lambda: Registry.entries,
 }
 
 
