@@ -4,7 +4,7 @@ The heap is built from this module's globals: a list shared by three instances (
 their ``__dict__``), by nested containers and by a dict; a two-instance cycle; a chain of
 12 lists (its leaf past the depth limit); two values of kinds heapy renders by ``repr``;
 an instance whose kind is too long for an 80-column line; a class attribute (held by a
-``dict of type``, a stop kind). Right after our dump, guppy3 prints
+``dict of type``, a stop kind); a list held by fifteen lists (fifteen shortest paths). Right after our dump, guppy3 prints
 ``str(hp.iso(x).shpaths)`` and ``str(hp.iso(x).rp)`` (and ``get_rp(depth=N)``) for them,
 and ``heaplens shpaths``/``heaplens rp`` on the snapshot must print the same text.
 
@@ -63,6 +63,7 @@ CASES = [
     ('sys.modules, held by the root', ['modules'], None),
     ('a line cut at 80 columns', ['long_named'], None),
     ('a class attribute, in a dict of type', ['class_attr'], None),
+    ('fifteen equally short paths', ['fan_target'], None),
 ]
 
 
@@ -82,6 +83,8 @@ def build():
         deep = [deep]
     g['deep'] = deep
     g['vals'] = [2.5 * 1.5, 12345 * 6789]
+    target = ['held by fifteen lists']
+    g['fan'] = [[target] for _ in range(15)]
     g['long_named'] = ANameLongEnoughToCutTheLineOfItsReferencePatternWhereHeapyCutsIt()
 
 
@@ -96,6 +99,7 @@ REACH = {
     'val_int': lambda: vals[1],  # noqa: F821
     'modules': lambda: sys.modules,
     'class_attr': lambda: Registry.entries,
+    'fan_target': lambda: fan[0][0],  # noqa: F821
 }
 
 
@@ -162,6 +166,7 @@ def test_rp_text_is_heapys(world, case, names, depth):
 
 def test_the_cases_cover_every_marker(world):
     _, theirs = world
+    assert any('<... 5 more paths ...>' in sp for sp, _ in theirs.values())
     text = '\n'.join(rp for _, rp in theirs.values())
     assert any(len(line) == 80 and line.endswith('...') for line in text.splitlines())
     for marker in ('[^ ', '[R]', '[S]', '[-]', '[+]', "<Type e.g. '_.more' for more.>"):
