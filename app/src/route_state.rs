@@ -1,6 +1,6 @@
 //! The URL is the state: everything that defines what the partition page shows.
 //!
-//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&sel=ADDR][&expand=QUERY]*[&filter=TEXT]`
+//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&sel=ADDR][&expand=QUERY]*[&graph=rp][&filter=TEXT]`
 //! ↔ [`PartitionRoute`]. Views read the route through [`use_partition_route`] and change it
 //! only by navigating to [`PartitionRoute::href`], so reload, pasted links, "copy link" and
 //! back/forward all show the same view.
@@ -15,6 +15,7 @@
 //! | `sel` | the selected object's address, `0x` + hex digits (inspector) | nothing selected |
 //! | `expand` | repeated: queries of expanded graph nodes, in expansion order | none expanded |
 //! | `filter` | the table's label filter (case-insensitive substring) | no filter |
+//! | `graph` | `rp`: the graph draws heapy's reference pattern of the set | referrers by kind |
 //!
 //! [`PartitionRoute::href`] always writes `v`, `q`, `by` and `view`, and the others only
 //! when they are set (`then` came later within version 1: a link without it means what it
@@ -167,6 +168,8 @@ pub struct PartitionRoute {
     pub expand: Vec<String>,
     /// The table's label filter; empty for none.
     pub filter: String,
+    /// The graph draws heapy's reference pattern (`graph=rp`) instead of the kinds of referrers.
+    pub pattern: bool,
 }
 
 /// Rewrites a link's parameters from `version` to [`URL_VERSION`], one step per version.
@@ -216,6 +219,7 @@ impl PartitionRoute {
             sel: None,
             expand: Vec::new(),
             filter: String::new(),
+            pattern: false,
         }
     }
 
@@ -239,6 +243,7 @@ impl PartitionRoute {
             sel: first(&params, "sel").and_then(normalise_address),
             expand,
             filter: first(&params, "filter").unwrap_or("").chars().take(MAX_FILTER_CHARS).collect(),
+            pattern: first(&params, "graph") == Some("rp"),
         }
     }
 
@@ -296,6 +301,9 @@ impl PartitionRoute {
             out.push_str("&expand=");
             out.push_str(&encode(e));
         }
+        if self.pattern {
+            out.push_str("&graph=rp");
+        }
         if !self.filter.is_empty() {
             out.push_str("&filter=");
             out.push_str(&encode(&self.filter));
@@ -352,6 +360,7 @@ mod tests {
             sel: Some("0x7f3a2b1c".into()),
             expand: vec!["heap.byclodo[0]".into(), "heap.byvia[3] & heap.bytype[1]".into()],
             filter: "dict of".into(),
+            pattern: true,
         }
     }
 
@@ -400,6 +409,7 @@ mod tests {
                 sel: None,
                 expand: vec![s.into(), format!("{s}2")],
                 filter: s.into(),
+                pattern: false,
             };
             let back = round_trip(&r);
             assert_eq!(back, r, "{s:?}");

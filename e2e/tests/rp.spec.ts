@@ -1,6 +1,7 @@
 // heapy's reference pattern in the inspector: the tree shows what the API answers for the
 // object (`/api/snapshots/{id}/rp?q=@ADDR`), line by line; `[^ N]` jumps to line N, a
 // triangle folds a line's referrers, and a kind makes that line's set the current query.
+// In the referrer graph (`graph=rp`): a node per new set, an edge per line, toggled by a button.
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { apiJson, demoSnapshot, partition, urlState, viewPath } from './helpers';
 
@@ -101,4 +102,32 @@ test('the inspector shows the reference pattern the API answers, and it can be w
     expect(set.count).toBe(line.count);
     await expect(page.getByTestId('partition-title')).toHaveText(set.title, { timeout: 20_000 });
   });
+});
+
+test('the referrer graph draws the reference pattern with graph=rp, and the button toggles it', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const { demo } = await demoSnapshot(request);
+  const query = await interestingObject(request, demo.id);
+  const api = await rp(request, demo.id, query);
+  await page.goto(viewPath(demo.id, query, 'clodo', { view: 'graph', graph: 'rp' }));
+  const g = page.getByTestId('graph');
+  await expect(g).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  await expect(page.getByTestId('graph-pattern')).toHaveAttribute('aria-pressed', 'true');
+  // a node per line that is not [^ N]; an edge per line below line 0
+  const fresh = api.lines.filter((l) => l.seen === null);
+  const nodes = page.getByTestId('graph-node');
+  await expect(nodes).toHaveCount(fresh.length);
+  const shown = await nodes.evaluateAll((els) =>
+    els.map((e) => ({ label: e.getAttribute('data-label'), query: e.getAttribute('data-query'), current: e.getAttribute('data-current') })),
+  );
+  expect(shown).toEqual(
+    fresh.map((l, i) => ({ label: `${l.name} ${l.kind}`, query: l.set_query, current: String(i === 0) })),
+  );
+  await expect(page.getByTestId('graph-edge')).toHaveCount(api.lines.length - 1);
+  expect(await page.getByTestId('graph-rp-text').locator('pre').evaluate((e) => e.textContent)).toBe(api.text);
+  // no unfolding in a pattern: it is drawn whole
+  await expect(page.getByTestId('graph-expand')).toHaveCount(0);
+  await page.getByTestId('graph-pattern').click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('graph')).toBeNull();
+  await expect(page.getByTestId('graph-pattern')).toHaveAttribute('aria-pressed', 'false');
 });
