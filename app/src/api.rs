@@ -525,3 +525,8 @@ pub async fn diff(
 pub async fn rebase(id: &str, query: &str) -> Result<heaplens_wire::RebasedQuery, ApiError> {
     get_json(&format!("/api/snapshots/{}/rebase?q={}", encode(id), encode(query))).await
 }
+
+/// `GET /api/snapshots/{id}/rp?q=&depth=`: heapy's reference pattern of `query`'s set.
+pub async fn rp(id: &str, query: &str, depth: u32) -> Result<heaplens_wire::RpView, ApiError> {
+    get_json(&format!("/api/snapshots/{}/rp?q={}&depth={depth}", encode(id), encode(query))).await
+}

@@ -5,7 +5,9 @@
 //! via). A node's `+` adds its query to `expand` in the URL (its referrers appear, one level
 //! nearer the root); a click on a node makes its set the current one. For a set of one object
 //! the graph shows the object's real referrer chains up to the root instead (the shortest
-//! paths of `/objects/{addr}`), each node an object.
+//! paths of `/objects/{addr}`), each node an object. With `graph=rp` in the URL it draws
+//! heapy's reference pattern of the set instead (`/rp`): a node per line, an edge from each
+//! line to the line it refers to, a `[^ N]` line as an edge to line N's node.
 //!
 //! Layout is d3-force (link, many-body, collide, centre, and a gentle pull that layers the
 //! nodes by depth: the root side on top); drawing is SVG built directly and updated per tick;
@@ -16,7 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use heaplens_wire::{GraphView, ObjectView};
+use heaplens_wire::{GraphView, ObjectView, RpView};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -34,6 +36,8 @@ use crate::route_state::PartitionRoute;
 use crate::views::ViewCtx;
 use crate::viz_status;
 
+/// heapy's default depth of a reference pattern.
+const RP_DEPTH: u32 = 7;
 /// Referrer groups per unfolded node.
 pub const K: u32 = 12;
 /// Node labels are drawn for all nodes up to this many, else for the largest ones.
@@ -87,6 +91,8 @@ struct Model {
     truncated: bool,
     /// Object chains: heapy's shortest-path lines and the number of paths.
     chains: Option<(u64, Vec<String>)>,
+    /// A reference pattern: heapy's text of it.
+    pattern: Option<String>,
 }
 
 impl Model {
@@ -118,7 +124,7 @@ impl Model {
                 })
             })
             .collect();
-        Model { nodes, edges, truncated: g.truncated, chains: None }
+        Model { nodes, edges, truncated: g.truncated, chains: None, pattern: None }
     }
 
     /// The object's shortest paths from the root as a graph: the root, every object on a
@@ -182,7 +188,42 @@ impl Model {
         };
         nodes[target].current = true;
         nodes[target].size = Some(o.size);
-        Model { nodes, edges, truncated: false, chains: Some((o.shpaths.total, o.shpaths.text.clone())) }
+        Model { nodes, edges, truncated: false, chains: Some((o.shpaths.total, o.shpaths.text.clone())), pattern: None }
+    }
+
+    /// heapy's reference pattern as a graph: a node per line that is not `[^ N]` (line 0 the
+    /// current set, layered by depth), an edge from each line to its parent line (it refers
+    /// to it); a `[^ N]` line is an edge from line N's node instead.
+    fn from_pattern(rp: &RpView) -> Self {
+        let mut node_of: Vec<usize> = Vec::with_capacity(rp.lines.len());
+        let mut nodes = Vec::new();
+        let mut edges = Vec::new();
+        for (i, l) in rp.lines.iter().enumerate() {
+            let n = match l.seen {
+                Some(seen) => node_of[seen as usize],
+                None => {
+                    nodes.push(Node {
+                        id: format!("rp-{i}"),
+                        kind: match &l.set_query {
+                            Some(query) => NodeKind::Group { query: query.clone() },
+                            None => NodeKind::Root,
+                        },
+                        label: format!("{} {}", l.name, l.kind),
+                        count: Some(l.count),
+                        size: Some(l.size),
+                        depth: l.depth,
+                        current: i == 0,
+                        expanded: l.marker == "[-]",
+                    });
+                    nodes.len() - 1
+                }
+            };
+            node_of.push(n);
+            if let Some(p) = l.parent {
+                edges.push(Edge { from: n, to: node_of[p as usize], count: Some(l.count), via: Vec::new() });
+            }
+        }
+        Model { nodes, edges, truncated: !rp.complete, chains: None, pattern: Some(rp.text.clone()) }
     }
 
     fn max_depth(&self) -> u32 {
@@ -353,7 +394,8 @@ impl Drawing {
     fn shows_control(&self, i: usize) -> bool {
         let n = &self.model.nodes[i];
         let has = match n.kind {
-            NodeKind::Group { .. } => !n.current,
+            // a reference pattern is drawn whole: nothing to unfold
+            NodeKind::Group { .. } => !n.current && self.model.pattern.is_none(),
             NodeKind::Object { .. } => true,
             NodeKind::Root => false,
         };
@@ -944,10 +986,14 @@ struct Request {
     snapshot: String,
     query: String,
     expand: Vec<String>,
+    pattern: bool,
 }
 
 /// The graph of `req`: one object's chains when the set is one object, else the groups.
 async fn fetch(req: &Request) -> Result<Model, ApiError> {
+    if req.pattern {
+        return Ok(Model::from_pattern(&api::rp(&req.snapshot, &req.query, RP_DEPTH).await?));
+    }
     if let Some(addr) = atom_address(&req.query) {
         let o = api::object(&req.snapshot, &addr, 1).await?;
         return Ok(Model::from_object(&o));
@@ -983,7 +1029,7 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
     let navigate = use_navigate();
     let request = Memo::new(move |_| {
         let r = route.read();
-        Request { snapshot: r.snapshot.clone(), query: r.query.clone(), expand: r.expand.clone() }
+        Request { snapshot: r.snapshot.clone(), query: r.query.clone(), expand: r.expand.clone(), pattern: r.pattern }
     });
     let load = RwSignal::new_local(Load::Loading);
     let busy = RwSignal::new(true);
@@ -1239,7 +1285,7 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
                     _ => String::new(),
                 };
                 let control = match &n.kind {
-                    NodeKind::Group { .. } if !n.current => Some(("graph-expand", if n.expanded { "Fold" } else { "Unfold: who holds it" })),
+                    NodeKind::Group { .. } if !n.current && model.pattern.is_none() => Some(("graph-expand", if n.expanded { "Fold" } else { "Unfold: who holds it" })),
                     NodeKind::Object { .. } => Some(("graph-inspect", "Inspect")),
                     _ => None,
                 };
@@ -1319,6 +1365,14 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
     };
 
     let summary = move || match load.get() {
+        Load::Ready(m) if m.pattern.is_some() => {
+            let cut = if m.truncated { " · the first 500 lines" } else { "" };
+            format!(
+                "heapy's reference pattern · {} lines · {} sets{cut}",
+                grouped(m.edges.len() as u64 + 1),
+                grouped(m.nodes.len() as u64)
+            )
+        }
         Load::Ready(m) => match &m.chains {
             Some((total, _)) => {
                 let objects = m.nodes.len().saturating_sub(1);
@@ -1342,6 +1396,14 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
         Load::Failed(..) => String::new(),
     };
     let chains_text = move || match load.get() {
+        Load::Ready(m) if m.pattern.is_some() => m.pattern.clone().map(|text| {
+            view! {
+                <details class="gx-paths" data-test="graph-rp-text">
+                    <summary>"heapy's rp"</summary>
+                    <pre>{text}</pre>
+                </details>
+            }
+        }),
         Load::Ready(m) => m.chains.as_ref().map(|(_, lines)| {
             let text = lines.join("\n");
             view! {
@@ -1361,6 +1423,14 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
         }
     };
     let fit = move |_| with_drawing(&|d| d.fit());
+    let pattern = move || route.read().pattern;
+    let toggle_pattern = {
+        let navigate = navigate.clone();
+        move |_| {
+            let r = route.get_untracked();
+            navigate(&PartitionRoute { pattern: !r.pattern, expand: Vec::new(), ..r }.href(), Default::default());
+        }
+    };
     let single = move || matches!(load.get(), Load::Ready(m) if m.chains.is_some());
     let inspect_current = {
         let navigate = navigate.clone();
@@ -1394,7 +1464,13 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
                 <span class="dim viz-summary" data-test="graph-summary">{summary}</span>
                 <span class="viz-legend dim">
                     <span class="gx-legend-arrow">"→"</span>" refers to · "
-                    {move || if single() { "i: inspect · click: its own paths" } else { "+: who holds it · click: make it the set · drag, wheel to zoom" }}
+                    {move || if pattern() {
+                        "click: make it the set (its own pattern) · drag, wheel to zoom"
+                    } else if single() {
+                        "i: inspect · click: its own paths"
+                    } else {
+                        "+: who holds it · click: make it the set · drag, wheel to zoom"
+                    }}
                 </span>
                 <span class="viz-tools-end">
                     <Show when=single>
@@ -1405,6 +1481,11 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
                     <Show when=has_expand>
                         <button class="btn btn-small" type="button" data-test="graph-fold-all" on:click=fold_all.clone()>"Fold all"</button>
                     </Show>
+                    <button class="btn btn-small" type="button" data-test="graph-pattern" on:click=toggle_pattern
+                        aria-pressed=move || pattern().to_string()
+                        title="heapy's rp: the referrers by kind, and theirs, to depth 7, as one tree">
+                        "Reference pattern"
+                    </button>
                     <button class="btn btn-small" type="button" data-test="graph-fit" on:click=fit title="Zoom to show the whole graph">"Fit"</button>
                 </span>
             </div>
@@ -1515,7 +1596,7 @@ fn tip_body(model: &Model, what: Hover) -> Option<AnyView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use heaplens_wire::{ObjectEdges, PathStep, ShortestPaths};
+    use heaplens_wire::{ObjectEdges, PathStep, RpLineView, ShortestPaths};
 
     fn step(name: &str, addr: &str) -> PathStep {
         PathStep { name: name.into(), addr: addr.into(), brief: format!("b{addr}") }
@@ -1556,6 +1637,41 @@ mod tests {
         let m = Model::from_object(&lone);
         assert_eq!(m.nodes.len(), 2);
         assert!(m.nodes[1].current);
+    }
+
+    #[test]
+    fn a_reference_pattern_draws_a_node_per_new_set_and_seen_lines_as_edges() {
+        let line = |name: &str, depth: u32, parent: Option<u32>, marker: &str, seen: Option<u32>| RpLineView {
+            name: name.into(),
+            depth,
+            parent,
+            marker: marker.into(),
+            seen,
+            count: 1,
+            size: 56,
+            kind: "list".into(),
+            set_query: Some(format!("q{name}")),
+            members: String::new(),
+            text: String::new(),
+        };
+        let rp = RpView {
+            snapshot: "s".into(),
+            query: "@0x10".into(),
+            depth: 7,
+            lines: vec![
+                line("_", 0, None, "[-]", None),
+                line("a", 1, Some(0), "[-]", None),
+                line("aa", 2, Some(1), "[^ 0]", Some(0)),
+            ],
+            complete: true,
+            text: "Reference Pattern by <[dict of] class>.".into(),
+        };
+        let m = Model::from_pattern(&rp);
+        assert_eq!(m.nodes.len(), 2);
+        assert!(m.nodes[0].current);
+        // line 1 refers to line 0; line 2 is line 0 again, referring to line 1: a cycle
+        assert_eq!(m.edges.iter().map(|e| (e.from, e.to)).collect::<Vec<_>>(), [(1, 0), (0, 1)]);
+        assert_eq!(m.max_depth(), 1);
     }
 
     #[test]

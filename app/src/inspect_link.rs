@@ -34,6 +34,7 @@ pub fn object_graph_route(base: &PartitionRoute, addr: &str) -> PartitionRoute {
         sel: None,
         expand: Vec::new(),
         filter: String::new(),
+        pattern: false,
         ..base.clone()
     }
 }

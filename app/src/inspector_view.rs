@@ -3,7 +3,8 @@
 //! Address, type, kind, size, brief and the value the capture recorded; the objects it
 //! refers to and those that refer to it (edge name, brief, kind, size; each row opens that
 //! object here); heapy's shortest paths from the root as chains whose steps open their
-//! objects, and heapy's own text lines. Without `sel`, a set of one object is shown directly
+//! objects, and heapy's own text lines; heapy's reference pattern as a collapsible tree
+//! (`rp_tree`). Without `sel`, a set of one object is shown directly
 //! and a larger set lists its first objects to choose from.
 
 use std::rc::Rc;
@@ -19,6 +20,7 @@ use crate::format::{bytes, exact_bytes, grouped};
 use crate::inspect_link::{self, atom_address, inspector_route, object_graph_route};
 use crate::perf;
 use crate::route_state::{is_plain_row_click, PartitionRoute, ViewKind};
+use crate::rp_tree::RpTree;
 use crate::views::ViewCtx;
 
 /// Edges listed per direction at first, and after "show more" (the server's most).
@@ -212,6 +214,7 @@ fn ObjectCard(route: Memo<PartitionRoute>, o: Rc<ObjectView>, more: Callback<()>
         }
     });
     let paths = paths_view(&base, &o);
+    let rp = (!is_root).then(|| view! { <RpTree route addr=addr.clone()/> });
     let cut = |e: &ObjectEdges| e.total > e.items.len() as u64 && (e.items.len() as u64) < EDGES_MORE;
     let needs_more = cut(&o.referents) || cut(&o.referrers);
     view! {
@@ -222,6 +225,7 @@ fn ObjectCard(route: Memo<PartitionRoute>, o: Rc<ObjectView>, more: Callback<()>
             </div>
             {facts}
             {paths}
+            {rp}
             <div class="ix-edges">
                 <EdgeTable route title="Referents" what="what it refers to" test="referent" edges=o.referents.clone()/>
                 <EdgeTable route title="Referrers" what="what refers to it" test="referrer" edges=o.referrers.clone()/>

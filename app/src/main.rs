@@ -30,6 +30,7 @@ mod perf;
 mod relation_picker;
 mod retained_data;
 mod route_state;
+mod rp_tree;
 mod setref_toggle;
 mod share_link;
 mod snapshot_list;

@@ -1,6 +1,6 @@
 //! The URL is the state: everything that defines what the partition page shows.
 //!
-//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&measure=retained][&sel=ADDR][&expand=QUERY]*[&open=ADDR]*[&filter=TEXT]`
+//! `/s/SNAPSHOT?v=1&q=QUERY&by=RELATION&view=VIEW[&then=RELATION][&measure=retained][&sel=ADDR][&expand=QUERY]*[&open=ADDR]*[&graph=rp][&filter=TEXT]`
 //! ↔ [`PartitionRoute`]. Views read the route through [`use_partition_route`] and change it
 //! only by navigating to [`PartitionRoute::href`], so reload, pasted links, "copy link" and
 //! back/forward all show the same view.
@@ -17,6 +17,7 @@
 //! | `expand` | repeated: queries of expanded graph nodes, in expansion order | none expanded |
 //! | `open` | repeated: addresses of opened dominator tree nodes | none opened |
 //! | `filter` | the table's label filter (case-insensitive substring) | no filter |
+//! | `graph` | `rp`: the graph draws heapy's reference pattern of the set | referrers by kind |
 //!
 //! [`PartitionRoute::href`] always writes `v`, `q`, `by` and `view`, and the others only
 //! when they are set (`then`, `measure` and `open` came later within version 1: a link
@@ -188,6 +189,8 @@ pub struct PartitionRoute {
     pub open: Vec<String>,
     /// The table's label filter; empty for none.
     pub filter: String,
+    /// The graph draws heapy's reference pattern (`graph=rp`) instead of the kinds of referrers.
+    pub pattern: bool,
 }
 
 /// Rewrites a link's parameters from `version` to [`URL_VERSION`], one step per version.
@@ -239,6 +242,7 @@ impl PartitionRoute {
             expand: Vec::new(),
             open: Vec::new(),
             filter: String::new(),
+            pattern: false,
         }
     }
 
@@ -270,6 +274,7 @@ impl PartitionRoute {
             expand,
             open,
             filter: first(&params, "filter").unwrap_or("").chars().take(MAX_FILTER_CHARS).collect(),
+            pattern: first(&params, "graph") == Some("rp"),
         }
     }
 
@@ -334,6 +339,9 @@ impl PartitionRoute {
             out.push_str("&open=");
             out.push_str(&encode(a));
         }
+        if self.pattern {
+            out.push_str("&graph=rp");
+        }
         if !self.filter.is_empty() {
             out.push_str("&filter=");
             out.push_str(&encode(&self.filter));
@@ -392,6 +400,7 @@ mod tests {
             expand: vec!["heap.byclodo[0]".into(), "heap.byvia[3] & heap.bytype[1]".into()],
             open: vec!["0x7f00".into(), "0xabc".into()],
             filter: "dict of".into(),
+            pattern: true,
         }
     }
 
@@ -442,6 +451,7 @@ mod tests {
                 expand: vec![s.into(), format!("{s}2")],
                 open: Vec::new(),
                 filter: s.into(),
+                pattern: false,
             };
             let back = round_trip(&r);
             assert_eq!(back, r, "{s:?}");

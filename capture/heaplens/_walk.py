@@ -237,6 +237,27 @@ def root_edges(caller, interp_state=True):
     return e
 
 
+def _agent_chain(top, caller, agent_frames):
+    """The agent's frames from ``top`` (the walk's) outwards: ``top`` and up to
+    ``agent_frames`` callers, stopping at ``caller``.  heapy's root reaches the calling
+    frame through its own query frames, so a module global's shortest path is through
+    ``sys.modules``, never the caller's ``f_globals``; these frames play that part."""
+    chain = [top]
+    f = top.f_back
+    for _ in range(agent_frames):
+        if f is None or f is caller:
+            break
+        chain.append(f)
+        f = f.f_back
+    return chain
+
+
+def _agent_frame_edges(f):
+    """An agent frame's edges: its ``f_back`` only."""
+    b = f.f_back
+    return ([b], ['.f_back']) if b is not None else ([], [])
+
+
 def _tracer():
     """tracemalloc's raw object-traceback function if tracemalloc is tracing, else None.
 
@@ -623,8 +644,15 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
 
     if interp_state:
         N.static_subclasses.update(N.find_static_subclasses())
+    # object 0: the root.  Its frame edge for this thread goes, as heapy's does, to the
+    # thread's current frame: ours (the walk's), whose f_back chain passes the agent's
+    # frames before the caller, as heapy's own query frames do.  Agent frames show their
+    # f_back edge only: their locals are the agent's state.
+    agent_frames = _agent_chain(sys._getframe(), caller, _agent_frames)
+    agent_ids = {id(f) for f in agent_frames}
+    hidden.update((id(agent_frames), id(agent_ids)))
+    re = root_edges(agent_frames[0], interp_state)
     # object 0: the root
-    re = root_edges(caller, interp_state)
     if rkeys is not None:
         dunder = S('.__dict__')
         rkeys.owned.update(id(x) for x, _ in re)
@@ -661,7 +689,10 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
                 tg = list(o)
                 emit(tg, [TAG_SET] * len(tg))
             elif k == PROD:
-                tg, nm = kp[1](o)
+                if t is types.FrameType and id(o) in agent_ids:
+                    tg, nm = _agent_frame_edges(o)
+                else:
+                    tg, nm = kp[1](o)
                 if rkeys is not None:
                     nm = rkeys.names(o, nm)
                 emit(tg, conv(nm))

@@ -1,6 +1,7 @@
 """The agent's own objects (frames, buffers, arrays, indexes, writer) never appear."""
 
 import sys
+import threading
 import types
 
 import heaplens
@@ -43,8 +44,19 @@ def test_no_agent_caches_left_behind(tmp_path):
     assert _names._members_cache == {}
 
 
-def test_caller_frame_chain_starts_at_caller(capture):
+def test_caller_frame_is_reached_through_the_agents_frames_only(capture):
+    """As heapy's root reaches the caller through heapy's own query frames, ours goes
+    through the agent's (walk, dump): frames that show nothing but their ``f_back``."""
     me = sys._getframe()
     snap = capture()
-    roots = [(a, n) for a, n in snap.root_edges() if '_f' in n]
-    assert id(me) in [a for a, n in roots]
+    tid = threading.get_ident()
+    [top] = [a for a, n in snap.root_edges() if n.startswith('.i0_t%d_f' % tid)]
+    assert top != id(me)
+    chain = [top]
+    while chain[-1] != id(me):
+        edges = snap.out_num(snap.num[chain[-1]])
+        backs = [a for a, n in edges if n == '.f_back']
+        assert len(backs) == 1 and len(chain) < 10, chain
+        if len(chain) <= 2:
+            assert [n for _, n in edges] == ['.f_back'], 'an agent frame shows more than f_back'
+        chain.append(backs[0])

@@ -189,8 +189,19 @@ def test_frames_and_roots(capture):
     while f is not None:
         depth += 1
         f = f.f_back
-    name = '.i0_t%d_f%d' % (threading.get_ident(), depth)
-    assert roots[name] == id(me)
+    # the thread's frame edge goes to its current frame, the agent's walk (as heapy's goes
+    # to its own query frame), whose f_back chain reaches this frame
+    tid = threading.get_ident()
+    [(name, top)] = [(n, a) for n, a in roots.items() if n.startswith('.i0_t%d_f' % tid)]
+    chain = [top]
+    while chain[-1] != id(me):
+        backs = [a for a, n in snap.out_num(snap.num[chain[-1]]) if n == '.f_back']
+        assert len(backs) == 1 and len(chain) < 10, chain
+        chain.append(backs[0])
+    assert name == '.i0_t%d_f%d' % (tid, depth + len(chain) - 1)
+    # the walk's and dump()'s frames show f_back only: their locals are the agent's state
+    for a in chain[:2]:
+        assert [n for _, n in snap.out_num(snap.num[a])] == ['.f_back']
     assert snap.names_to(me, local_marker) == [".f_locals['local_marker']"]
     assert snap.names_to(me, me.f_code) == ['.f_code']
     assert snap.names_to(me, me.f_back) == ['.f_back']

@@ -33,6 +33,7 @@ pub mod refgraph;
 pub mod refpoint;
 pub mod render;
 pub mod retained;
+pub mod rp;
 pub mod set;
 pub mod snapshot;
 pub mod synth;

@@ -65,6 +65,7 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/shpaths", get(get_shpaths))
         .route("/snapshots/{id}/retained", get(get_retained))
         .route("/snapshots/{id}/domtree", get(get_domtree))
+        .route("/snapshots/{id}/rp", get(get_rp))
         .route("/relations", get(get_relations))
         .merge(crate::api_access::api_routes())
         .route("/diff", get(get_diff))
@@ -452,5 +453,39 @@ async fn get_disjoint(
     let view = tokio::task::spawn_blocking(move || disjoint_view(&id, &snap.heap, &qa, &qb))
         .await
         .map_err(|e| ApiError::internal(format!("disjoint task failed: {e}")))??;
+    Ok(Json(view))
+}
+
+/// Lines of a reference pattern returned unless `limit` says otherwise, and the most.
+const RP_LIMIT: usize = 500;
+const RP_MAX: usize = 10_000;
+/// The deepest reference pattern asked for (heapy's default is 7).
+const RP_MAX_DEPTH: u32 = 100;
+
+#[derive(Deserialize)]
+pub struct RpParams {
+    q: Option<String>,
+    depth: Option<u32>,
+    limit: Option<usize>,
+}
+
+/// heapy's reference pattern of `q`'s set: the lines as a tree (at most `limit`, default
+/// 500, clamped to 10000) with each line's set as a query, and heapy's text.
+async fn get_rp(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<RpParams>, QueryRejection>,
+) -> Result<Json<heaplens_wire::RpView>, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(format!("bad query parameters: {}", e.body_text())))?;
+    let depth = p.depth.unwrap_or(heaplens_engine::rp::DEFAULT_DEPTH);
+    if depth > RP_MAX_DEPTH {
+        return Err(ApiError::bad_request(format!("depth {depth} is more than the most, {RP_MAX_DEPTH}")));
+    }
+    let limit = p.limit.unwrap_or(RP_LIMIT).min(RP_MAX);
+    let snap = loaded(&st, &id)?;
+    let query = heaplens_engine::Query::parse(p.q.as_deref().unwrap_or("heap"))?;
+    let view = tokio::task::spawn_blocking(move || crate::views_rp::rp_view(&id, &snap.heap, &query, depth, limit))
+        .await
+        .map_err(|e| ApiError::internal(format!("rp task failed: {e}")))??;
     Ok(Json(view))
 }

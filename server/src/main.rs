@@ -84,6 +84,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print heapy's `shpaths` of a set: every shortest path from the root (at most ten shown).
+    Shpaths {
+        snapshot: PathBuf,
+        /// Query selecting the set, e.g. `@0x7f3a12c0` or `heap.byclodo["dict of app.Node"]`.
+        #[arg(long)]
+        query: String,
+    },
+    /// Print heapy's reference pattern (`rp`) of a set: its referrers by kind, as a tree.
+    Rp {
+        snapshot: PathBuf,
+        /// Query selecting the set, e.g. `@0x7f3a12c0`.
+        #[arg(long)]
+        query: String,
+        /// How many levels of referrers (heapy's default 7).
+        #[arg(long, default_value_t = heaplens_engine::rp::DEFAULT_DEPTH)]
+        depth: u32,
+    },
     /// Time load, index, every relation's whole-heap partition and a query (benchmarks).
     Bench {
         snapshot: PathBuf,
@@ -170,6 +187,10 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Shpaths { snapshot, query } => text_or_error(heaplens_server::cli_paths::shpaths(&snapshot, &query)),
+        Command::Rp { snapshot, query, depth } => {
+            text_or_error(heaplens_server::cli_paths::rp(&snapshot, &query, depth))
         }
         Command::Bench { snapshot, json, query, repeat } => match bench::bench(&snapshot, query.as_deref(), repeat) {
             Ok(report) if json => print_out(&report.to_string()),
@@ -353,5 +374,16 @@ async fn shutdown(exit_after: Option<u64>) {
         _ = ctrl_c => {},
         _ = term => {},
         _ = timer => tracing::info!("--exit-after elapsed; stopping"),
+    }
+}
+
+/// Prints a command's text, or its error with exit status 2.
+fn text_or_error(r: Result<String, String>) -> ExitCode {
+    match r {
+        Ok(text) => print_out(&text),
+        Err(msg) => {
+            eprintln!("heaplens: {msg}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -3,14 +3,8 @@
 use heaplens_engine::testing::small_snapshot;
 use std::process::Command;
 
-fn heaplens(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_heaplens")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::heaplens;
 
 #[test]
 fn prints_heapy_table_and_json() {

@@ -24,16 +24,20 @@
 //!   objects not in A (`new`) or A's objects not in B (`gone`), two captures of one process
 //! * `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap|toggle` → [`RebasedQuery`]
 
+//! * `GET /api/snapshots/{id}/rp?q=QUERY&depth=N&limit=N` → [`RpView`] (heapy's reference pattern)
+
 use serde::{Deserialize, Serialize};
 
 mod access;
 mod diff;
 mod identity;
 mod retained;
+mod rp;
 pub use access::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
 pub use diff::{DiffRowView, DiffView, DisjointView};
 pub use identity::{RebasedQuery, ReferenceInfo};
 pub use retained::{DomNodeView, DomTreeView, RetainedRow, RetainedView};
+pub use rp::{RpLineView, RpView};
 
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
