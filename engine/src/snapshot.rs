@@ -21,6 +21,8 @@ pub struct Meta {
     pub duration_s: f64,
     pub name: Option<String>,
     pub materialized_dicts: u64,
+    /// When the captured process started, Unix seconds (snapshots of one process share it).
+    pub process_start: Option<f64>,
     #[serde(skip)]
     pub raw: serde_json::Value,
 }
