@@ -45,6 +45,11 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/treemap", get(get_treemap))
         .route("/snapshots/{id}/shpaths", get(get_shpaths))
         .route("/relations", get(get_relations))
+        .route("/series", get(crate::series_api::list_series))
+        .route("/series/{id}", get(crate::series_api::get_series))
+        .route("/series/{id}/packages/{n}", get(crate::series_api::get_package))
+        .route("/series/{id}/diff", get(crate::series_api::get_diff))
+        .route("/snapshots/{id}/heapy-dump", get(crate::series_api::get_heapy_dump))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
         .with_state(state);
@@ -315,6 +320,9 @@ async fn upload_snapshot(
     }
     file.sync_all().map_err(|e| ApiError::internal(format!("cannot write upload: {e}")))?;
     drop(file);
+    if crate::series::is_dump_file(&tmp.0) {
+        return crate::series_api::upload_dump(&st, &name, tmp.0.clone()).await;
+    }
     let path = tmp.0.clone();
     let heap = tokio::task::spawn_blocking(move || Store::load(&path))
         .await

@@ -5,7 +5,11 @@
 
 pub mod api;
 pub mod cli;
+pub mod cli_heapydump;
 pub mod error;
+pub mod series;
+pub mod series_api;
 pub mod store;
 pub mod views;
 pub mod views_object;
+pub mod views_series;

@@ -28,6 +28,8 @@ pub struct Store {
     inner: RwLock<Inner>,
     /// Where uploads are kept; `None` keeps them in memory only.
     pub data_dir: Option<PathBuf>,
+    /// The series of heapy dump files (`crate::series`).
+    pub series: crate::series::SeriesStore,
 }
 
 /// Turns a file name into a URL-safe id: letters, digits, `.`, `_`, `-`.
@@ -47,7 +49,7 @@ pub fn id_from_name(name: &str) -> String {
 
 impl Store {
     pub fn new(data_dir: Option<PathBuf>) -> Store {
-        Store { inner: RwLock::new(Inner::default()), data_dir }
+        Store { inner: RwLock::new(Inner::default()), data_dir, series: Default::default() }
     }
 
     /// Reads, validates and indexes a snapshot file (no lock held while loading).

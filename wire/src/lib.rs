@@ -16,6 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod series;
+pub use series::{PackageRow, PackageView, SeriesInfo, SeriesList, SeriesSample, SeriesView};
+
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotInfo {

@@ -148,6 +148,17 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, DumpError>)>
 
 /// Reads every package of a heapy dump file, in file order.
 pub fn read_dump(bytes: &[u8]) -> Result<Vec<Package>, DumpError> {
+    read_packages(bytes).map_err(|mut e| {
+        // a last line without its line end is where a cut-off file stops
+        let lines = bytes.split(|&b| b == b'\n').count();
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") && e.line == lines && !e.message.starts_with("the file ends") {
+            e.message = format!("the file ends in the middle of this line (truncated?): {}", e.message);
+        }
+        e
+    })
+}
+
+fn read_packages(bytes: &[u8]) -> Result<Vec<Package>, DumpError> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut packages = Vec::new();
     let mut it = lines(bytes);
