@@ -22,8 +22,13 @@ mod partition_table;
 mod perf;
 mod relation_picker;
 mod route_state;
+mod series_section;
 mod snapshot_list;
 mod table_view;
+mod timeline_chart;
+mod timeline_page;
+mod timeline_panels;
+mod timeline_route;
 mod treemap_view;
 mod upload_zone;
 mod urlcode;
@@ -62,6 +67,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=SnapshotList/>
                     <Route path=path!("/s/:id") view=PartitionPage/>
+                    <Route path=path!("/timeline") view=crate::timeline_page::TimelinePage/>
                 </Routes>
             </main>
         </Router>
