@@ -132,8 +132,15 @@ pub fn TimelineChart(view: SeriesView, route: Memo<TimelineRoute>) -> impl IntoV
         let xs = xs.clone();
         move |which: &'static str, at: Option<u32>| {
             at.filter(|&i| (i as usize) < xs.len()).map(|i| {
+                let end = xs[i as usize] > 0.95;
                 view! {
-                    <div class="tl-marker" data-test=format!("marker-{}", which.to_lowercase()) data-index=i style=pct(xs[i as usize])>
+                    <div
+                        class="tl-marker"
+                        class:tl-marker-end=end
+                        data-test=format!("marker-{}", which.to_lowercase())
+                        data-index=i
+                        style=pct(xs[i as usize])
+                    >
                         <span class="tl-marker-label">{which}</span>
                     </div>
                 }
