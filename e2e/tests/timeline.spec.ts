@@ -149,3 +149,31 @@ test('an unknown series shows the server error, no series parameter lists the se
   await page.goto('/timeline?v=1');
   await expect(page.getByTestId('series-table')).toBeVisible();
 });
+
+test('a heapy dump dropped on the upload zone opens its timeline; a cut one shows the line', async ({ page, request }) => {
+  const { demo } = await demoSnapshot(request);
+  const r = await request.get(`/api/snapshots/${demo.id}/heapy-dump?q=heap&by=type`);
+  const text = await r.text();
+  await page.goto('/');
+  const drop = async (name: string, body: string) => {
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, body }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([body], name, { type: 'text/plain' }));
+        return dt;
+      },
+      { name, body },
+    );
+    const zone = page.getByTestId('upload-zone');
+    await zone.dispatchEvent('dragenter', { dataTransfer });
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+  };
+  const cut = text.slice(0, text.indexOf('.r: ') + 6);
+  await drop('cut.dump', cut);
+  const line = cut.split('\n').length;
+  await expect(page.getByText(`heapy dump, line ${line}:`)).toBeVisible();
+  await drop('types.dump', text + text);
+  await expect(page).toHaveURL(/\/timeline\?v=1&series=types/);
+  await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-samples', '2');
+});
