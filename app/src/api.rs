@@ -164,8 +164,9 @@ pub async fn table_text(id: &str, query: &str, relation: &str) -> Result<String,
 
 /// `POST /api/snapshots?name=NAME` with the file as the body (an `XMLHttpRequest`, whose
 /// upload reports progress: `on_progress(bytes_sent, bytes_total)`). Answers the new
-/// snapshot's summary, or the server's error (`too_large` with 413, `bad_snapshot` with 400).
-pub async fn upload(file: &web_sys::File, on_progress: impl Fn(f64, f64) + 'static) -> Result<SnapshotInfo, ApiError> {
+/// snapshot's summary (or, for a heapy dump file, the new series'), or the server's error
+/// (`too_large` with 413, `bad_snapshot` or `bad_dump` with 400).
+pub async fn upload(file: &web_sys::File, on_progress: impl Fn(f64, f64) + 'static) -> Result<Uploaded, ApiError> {
     let failed = |e: JsValue| ApiError::browser("The browser could not send the file:", e);
     let xhr = web_sys::XmlHttpRequest::new().map_err(failed)?;
     let url = format!("/api/snapshots?name={}", encode(&file.name()));
@@ -211,7 +212,7 @@ pub async fn upload(file: &web_sys::File, on_progress: impl Fn(f64, f64) + 'stat
     let status = xhr.status().unwrap_or(0);
     let body = xhr.response_text().ok().flatten().unwrap_or_default();
     if (200..300).contains(&status) {
-        serde_json::from_str(&body).map_err(|e| ApiError::bad_response(status, e))
+        uploaded(serde_json::from_str(&body).map_err(|e| ApiError::bad_response(status, e)), &body)
     } else {
         Err(error_from_body(status, &body, &xhr.status_text().unwrap_or_default()))
     }
@@ -529,4 +530,40 @@ pub async fn rebase(id: &str, query: &str) -> Result<heaplens_wire::RebasedQuery
 /// `GET /api/snapshots/{id}/rp?q=&depth=`: heapy's reference pattern of `query`'s set.
 pub async fn rp(id: &str, query: &str, depth: u32) -> Result<heaplens_wire::RpView, ApiError> {
     get_json(&format!("/api/snapshots/{}/rp?q={}&depth={depth}", encode(id), encode(query))).await
+}
+
+// ---- series and heapy dump packages (the timeline page) -----------------------------------
+
+/// `GET /api/series`
+pub async fn series_list() -> Result<heaplens_wire::SeriesList, ApiError> {
+    get_json("/api/series").await
+}
+
+/// `GET /api/series/{id}?by=&measure=`: the series with its top kinds.
+pub async fn series(id: &str, by: &str, measure: &str) -> Result<heaplens_wire::SeriesView, ApiError> {
+    get_json(&format!("/api/series/{}?by={}&measure={}", encode(id), encode(by), encode(measure))).await
+}
+
+/// `GET /api/series/{id}/packages/{n}?by=`: sample `n`'s table.
+pub async fn series_package(id: &str, n: u32, by: &str) -> Result<heaplens_wire::PackageView, ApiError> {
+    get_json(&format!("/api/series/{}/packages/{n}?by={}", encode(id), encode(by))).await
+}
+
+/// `GET /api/series/{id}/diff?a=&b=&by=`: heapy's difference `A - B` of two samples.
+pub async fn series_diff(id: &str, a: u32, b: u32, by: &str) -> Result<heaplens_wire::PackageView, ApiError> {
+    get_json(&format!("/api/series/{}/diff?a={a}&b={b}&by={}", encode(id), encode(by))).await
+}
+
+/// What an upload became: a snapshot, or (a heapy dump file) a series.
+pub enum Uploaded {
+    Snapshot(SnapshotInfo),
+    Series(heaplens_wire::SeriesInfo),
+}
+
+/// An upload's answer: a series when the server says its source is a dump.
+pub fn uploaded(info: Result<SnapshotInfo, ApiError>, body: &str) -> Result<Uploaded, ApiError> {
+    match serde_json::from_str::<heaplens_wire::SeriesInfo>(body) {
+        Ok(s) if s.source == "dump" => Ok(Uploaded::Series(s)),
+        _ => info.map(Uploaded::Snapshot),
+    }
 }

@@ -10,6 +10,7 @@ fn headline(code: &str) -> &'static str {
         "bad_query" => "Invalid query",
         "bad_request" => "Bad request",
         "bad_snapshot" => "Unreadable snapshot",
+        "bad_dump" => "Unreadable heapy dump",
         "too_large" => "Snapshot too large",
         "network" => "Server unreachable",
         "internal" => "Server error",

@@ -31,11 +31,16 @@ mod relation_picker;
 mod retained_data;
 mod route_state;
 mod rp_tree;
+mod series_section;
 mod setref_toggle;
 mod share_link;
 mod snapshot_list;
 mod table_view;
 mod text_copy;
+mod timeline_chart;
+mod timeline_page;
+mod timeline_panels;
+mod timeline_route;
 mod treemap_view;
 mod upload_zone;
 mod urlcode;
@@ -75,6 +80,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=SnapshotList/>
                     <Route path=path!("/s/:id") view=PartitionPage/>
                     <Route path=path!("/diff") view=crate::diff_page::DiffPage/>
+                    <Route path=path!("/timeline") view=crate::timeline_page::TimelinePage/>
                 </Routes>
             </main>
         </Router>

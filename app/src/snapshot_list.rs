@@ -42,6 +42,7 @@ pub fn SnapshotList() -> impl IntoView {
                 Some(Ok(l)) if !l.failed.is_empty() => Some(view! { <FailedFiles failed=l.failed/> }),
                 _ => None,
             }}
+            <crate::series_section::SeriesSection/>
             <UploadZone/>
         </section>
     }

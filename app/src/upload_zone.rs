@@ -57,9 +57,12 @@ pub fn UploadZone() -> impl IntoView {
                 });
             };
             match api::upload(&file, on_progress).await {
-                Ok(info) => {
+                Ok(api::Uploaded::Snapshot(info)) => {
                     // the bar stays full until the page changes
                     navigate(&PartitionRoute::root(&info.id).href(), Default::default());
+                }
+                Ok(api::Uploaded::Series(series)) => {
+                    navigate(&crate::timeline_route::TimelineRoute::of(&series.id).href(), Default::default());
                 }
                 Err(error) => state.set(Upload::Failed { name, error }),
             }

@@ -28,6 +28,23 @@ AGENT = 'heaplens-capture ' + __version__
 __all__ = ['dump', 'setref', 'reference', 'upload', 'UploadError', 'AGENT']
 
 
+def _process_start():
+    """When this process started, Unix seconds: from /proc on Linux, else the time this
+    module was first imported (the same for every snapshot of one process either way)."""
+    try:
+        with open('/proc/self/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        with open('/proc/stat') as f:
+            btime = next(int(line.split()[1]) for line in f if line.startswith('btime'))
+        return btime + int(fields[19]) / os.sysconf('SC_CLK_TCK')
+    except Exception:
+        return _IMPORTED
+
+
+_IMPORTED = time.time()
+_PROCESS_START = _process_start()
+
+
 def _meta(name, t0):
     return {
         'agent': AGENT,
@@ -41,6 +58,7 @@ def _meta(name, t0):
         'executable': sys.executable,
         'time': t0,
         'name': name,
+        'process_start': _PROCESS_START,
     }
 
 

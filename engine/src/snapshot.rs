@@ -27,6 +27,8 @@ pub struct Meta {
     pub capture_seq: Option<u64>,
     /// The reference point set by `heaplens.setref()` before this capture, if any.
     pub reference: Option<crate::refpoint::ReferencePoint>,
+    /// When the captured process started, Unix seconds (snapshots of one process share it).
+    pub process_start: Option<f64>,
     #[serde(skip)]
     pub raw: serde_json::Value,
 }

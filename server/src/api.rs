@@ -72,6 +72,11 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/disjoint", get(get_disjoint))
         .route("/identity", get(crate::identity_api::get_identity))
         .route("/snapshots/{id}/rebase", get(crate::identity_api::get_rebase))
+        .route("/series", get(crate::series_api::list_series))
+        .route("/series/{id}", get(crate::series_api::get_series))
+        .route("/series/{id}/packages/{n}", get(crate::series_api::get_package))
+        .route("/series/{id}/diff", get(crate::series_api::get_diff))
+        .route("/snapshots/{id}/heapy-dump", get(crate::series_api::get_heapy_dump))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::disable())
         .with_state(state);

@@ -99,6 +99,12 @@ pub async fn upload_snapshot(
     }
     file.sync_all().map_err(|e| ApiError::internal(format!("cannot write upload: {e}")))?;
     drop(file);
+    // a heapy dump file (text) becomes a series, kept by name in the data folder
+    if crate::series::is_dump_file(&tmp.0) {
+        let response = crate::series_api::upload_dump(&st, &name, tmp.0.clone()).await;
+        drop(tmp);
+        return response;
+    }
     let sha = hex(&hasher.finalize());
     let path = tmp.0.clone();
     let heap = tokio::task::spawn_blocking(move || Store::load(&path))

@@ -66,6 +66,9 @@ enum Command {
         /// Print the rows as JSON.
         #[arg(long)]
         json: bool,
+        /// Append the table to this heapy dump file (as heapy's `.dump()` appends) instead of printing it.
+        #[arg(long, value_name = "OUT")]
+        heapy_dump: Option<PathBuf>,
     },
     /// heapy's table of B's objects that were not in A: two snapshots of one process, A first.
     Newobjects {
@@ -101,6 +104,9 @@ enum Command {
         #[arg(long, default_value_t = heaplens_engine::rp::DEFAULT_DEPTH)]
         depth: u32,
     },
+    /// heapy dump files (`.dump()` / `hp.load()`): `heaplens heapy-dump show FILE`.
+    #[command(subcommand)]
+    HeapyDump(HeapyDumpCommand),
     /// Time load, index, every relation's whole-heap partition and a query (benchmarks).
     Bench {
         snapshot: PathBuf,
@@ -153,6 +159,26 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum HeapyDumpCommand {
+    /// Print a package's table as guppy prints `hp.load(FILE)` (the first package by default).
+    Show {
+        file: PathBuf,
+        /// The package to print (0-based, in file order).
+        #[arg(long, conflicts_with = "all")]
+        package: Option<usize>,
+        /// Print every package, separated by blank lines.
+        #[arg(long)]
+        all: bool,
+        /// Print every row (heapy's `.all`) instead of the first ten.
+        #[arg(long)]
+        all_rows: bool,
+        /// Print the packages as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// Prints a command's output; a closed pipe (`heaplens table x.hls | head`) is not an error.
 fn print_out(text: &str) -> ExitCode {
     use std::io::Write;
@@ -170,7 +196,27 @@ fn print_out(text: &str) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Table { snapshot, by, query, all, json } => {
+        Command::Table { snapshot, by, query, heapy_dump: Some(out), .. } => {
+            match heaplens_server::cli_heapydump::table_dump(&snapshot, &query, by.as_deref(), &out) {
+                Ok(line) => print_out(&line),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::HeapyDump(HeapyDumpCommand::Show { file, package, all, all_rows, json }) => {
+            use heaplens_server::cli_heapydump::{show, Which};
+            let which = if all { Which::All } else { package.map_or(Which::First, Which::Nth) };
+            match show(&file, which, all_rows, json) {
+                Ok(text) => print_out(&text),
+                Err(msg) => {
+                    eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Table { snapshot, by, query, all, json, heapy_dump: None } => {
             match heaplens_server::cli::table(&snapshot, &query, by.as_deref(), all, json) {
                 Ok(text) => print_out(&text),
                 Err(msg) => {
@@ -315,8 +361,13 @@ async fn serve(
             for r in loader.add_dir(dir).map_err(|e| format!("--data {}: {e}", dir.display()))? {
                 report(r);
             }
+            heaplens_server::series::add_dump_dir(&loader, dir).into_iter().for_each(report_series);
         }
         for path in &snapshots {
+            if heaplens_server::series::is_dump_file(path) {
+                report_series(heaplens_server::series::add_dump_file(&loader, path));
+                continue;
+            }
             report(
                 loader
                     .add_file(path)
@@ -348,6 +399,13 @@ fn report(r: Result<heaplens_wire::SnapshotInfo, heaplens_engine::FormatError>) 
         Ok(info) => {
             tracing::info!(id = %info.id, objects = info.objects, size = info.total_size, "loaded {}", info.file)
         }
+        Err(e) => tracing::error!("not loaded: {e}"),
+    }
+}
+
+fn report_series(r: Result<heaplens_wire::SeriesInfo, String>) {
+    match r {
+        Ok(info) => tracing::info!(id = %info.id, samples = info.samples, "loaded heapy dump {}", info.name),
         Err(e) => tracing::error!("not loaded: {e}"),
     }
 }

@@ -59,6 +59,8 @@ pub struct Store {
     storage: Option<Arc<dyn SnapshotStorage>>,
     budget: u64,
     clock: AtomicU64,
+    /// The series of heapy dump files (`crate::series`).
+    pub series: crate::series::SeriesStore,
 }
 
 /// Turns a file name into a URL-safe id: letters, digits, `.`, `_`, `-`.
@@ -138,6 +140,7 @@ impl Store {
             storage: None,
             budget: DEFAULT_BUDGET,
             clock: AtomicU64::new(0),
+            series: Default::default(),
         }
     }
 
@@ -152,6 +155,7 @@ impl Store {
             storage: Some(storage.clone()),
             budget,
             clock: AtomicU64::new(0),
+            series: Default::default(),
         };
         {
             let mut inner = store.write();

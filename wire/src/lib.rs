@@ -33,11 +33,13 @@ mod diff;
 mod identity;
 mod retained;
 mod rp;
+mod series;
 pub use access::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
 pub use diff::{DiffRowView, DiffView, DisjointView};
 pub use identity::{RebasedQuery, ReferenceInfo};
 pub use retained::{DomNodeView, DomTreeView, RetainedRow, RetainedView};
 pub use rp::{RpLineView, RpView};
+pub use series::{PackageRow, PackageView, SeriesInfo, SeriesList, SeriesSample, SeriesView};
 
 /// What the server knows about one loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
