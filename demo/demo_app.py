@@ -11,6 +11,8 @@ heaplens.  On purpose it contains:
   bytes buffers, sets and frozensets, nested dicts with tuple keys;
 * a leak: every request appends to a module-level ``_REQUEST_HISTORY`` list
   and ``_RESPONSE_CACHE`` dict that nothing ever trims;
+* a reference point (``heaplens.setref()``) after start-up, so ``heapnew`` is what the
+  requests left behind;
 * hostile strings (HTML/SVG/script payloads) held in customer records and
   order notes, and used as dict keys (``customers_by_name``), so they also
   appear in edge names like ``['<img src=x onerror=alert(1)>']``: viewers of
@@ -257,6 +259,8 @@ def build(rounds=3000):
     svc.add_customers(1500)
     sessions = [svc.login(c) for c in list(svc.customers.values())[:600]]
     paths = list(svc.routes)
+    # heapy's setref: the service is up; what the requests leave behind is "new" (heapnew)
+    heaplens.setref()
     for r in range(rounds):
         s = sessions[r % len(sessions)]
         if r % 3 == 0:

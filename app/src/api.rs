@@ -567,3 +567,35 @@ pub fn uploaded(info: Result<SnapshotInfo, ApiError>, body: &str) -> Result<Uplo
         _ => info.map(Uploaded::Snapshot),
     }
 }
+
+/// `PATCH /api/snapshots/{id}`: renames, retags or annotates a stored snapshot.
+pub async fn patch_snapshot(id: &str, patch: &heaplens_wire::SnapshotPatch) -> Result<SnapshotInfo, ApiError> {
+    let url = format!("/api/snapshots/{}", encode(id));
+    let resp = Request::patch(&url)
+        .header("Accept", "application/json")
+        .json(patch)
+        .map_err(ApiError::network)?
+        .send()
+        .await
+        .map_err(ApiError::network)?;
+    decode(resp).await
+}
+
+/// `DELETE /api/snapshots/{id}`: deletes a stored snapshot.
+pub async fn delete_snapshot(id: &str) -> Result<(), ApiError> {
+    let url = format!("/api/snapshots/{}", encode(id));
+    let resp = Request::delete(&url).send().await.map_err(ApiError::network)?;
+    if resp.ok() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(resp).await.map(|_| ())
+}
+
+/// `POST /api/snapshots/{id}/redact?values=`: a stored copy without the heap's data strings
+/// (`redact`: their length and a hash; `none`: dropped).
+pub async fn redact(id: &str, values: &str) -> Result<SnapshotInfo, ApiError> {
+    let url = format!("/api/snapshots/{}/redact?values={}", encode(id), encode(values));
+    post_json(&url, &serde_json::json!({}))
+        .await?
+        .ok_or_else(|| ApiError::bad_response(204, "no snapshot in the answer"))
+}

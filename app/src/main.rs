@@ -35,6 +35,7 @@ mod series_section;
 mod setref_toggle;
 mod share_link;
 mod snapshot_list;
+mod snapshot_meta;
 mod table_view;
 mod text_copy;
 mod timeline_chart;

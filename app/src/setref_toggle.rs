@@ -65,9 +65,15 @@ pub fn RefBadge(id: String, reference: Option<ReferenceInfo>) -> impl IntoView {
         format::grouped(reference.new_objects),
         format::bytes(reference.new_size),
     );
+    // heapy's diff of the heap now against the reference point: A = heap, B = heapref
+    let id_q = crate::urlcode::encode(&id);
+    let diff = format!("/diff?v=1&a={id_q}&b={id_q}&by=clodo&qa=heap&qb=heapref");
     Some(view! {
         <a class="ref-badge" data-test="ref-badge" href=href title=title on:click=|ev| ev.stop_propagation()>
             "ref +"{format::grouped(reference.new_objects)}
         </a>
+        " "
+        <a class="ref-badge" data-test="ref-diff" href=diff on:click=|ev| ev.stop_propagation()
+            title="heapy's diff of the heap against the reference point (heap − heapref), by kind">"diff"</a>
     })
 }

@@ -17,12 +17,19 @@ pub fn ShareButton(snapshot: Signal<String>) -> impl IntoView {
     let can_share = move || session.get().and_then(|r| r.ok()).is_some_and(|s| s.token_required && s.access == "full");
     let open = RwSignal::new(false);
     let lifetime = RwSignal::new(7 * 86_400u64);
+    // share the snapshot as captured, or a redacted copy made on the server first
+    let values = RwSignal::new("all".to_owned());
     let link = RwSignal::new(None::<Result<String, String>>);
     let make = move |_| {
         let id = snapshot.get_untracked();
         let secs = lifetime.get_untracked();
+        let mode = values.get_untracked();
         spawn_local(async move {
-            let res = api::share(&id, (secs != 0).then_some(secs)).await;
+            let target = if mode == "all" { Ok(id) } else { api::redact(&id, &mode).await.map(|copy| copy.id) };
+            let res = match target {
+                Ok(target) => api::share(&target, (secs != 0).then_some(secs)).await,
+                Err(e) => Err(e),
+            };
             let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
             link.set(Some(res.map(|l| format!("{origin}{}", l.url)).map_err(|e| e.message)));
         });
@@ -44,6 +51,13 @@ pub fn ShareButton(snapshot: Signal<String>) -> impl IntoView {
                                     {LIFETIMES.iter().map(|&(s, label)| view! {
                                         <option value=s.to_string() selected=move || lifetime.get() == s>{label}</option>
                                     }).collect_view()}
+                                </select>
+                                " of "
+                                <select data-test="share-values" title="A redacted copy hides the heap's strings (docs/redaction.md)"
+                                    on:change=move |ev| { values.set(event_target_value(&ev)); link.set(None); }>
+                                    <option value="all" selected=true>"the snapshot as captured"</option>
+                                    <option value="redact">"a copy with strings redacted"</option>
+                                    <option value="none">"a copy without values"</option>
                                 </select>
                                 <button class="btn btn-small" type="button" data-test="share-make" on:click=make>"Make link"</button>
                                 <button class="btn btn-small" type="button" on:click=move |_| open.set(false)>"Close"</button>

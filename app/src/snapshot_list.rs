@@ -36,7 +36,7 @@ pub fn SnapshotList() -> impl IntoView {
                         <code>".hls"</code>" files: "<code>"heaplens serve SNAPSHOT.hls"</code>
                     </div>
                 }.into_any(),
-                Some(Ok(l)) => view! { <SnapshotTable snapshots=l.snapshots/> }.into_any(),
+                Some(Ok(l)) => view! { <SnapshotTable snapshots=l.snapshots on_change=Callback::new(move |()| list.refetch())/> }.into_any(),
             }}
             {move || match list.get() {
                 Some(Ok(l)) if !l.failed.is_empty() => Some(view! { <FailedFiles failed=l.failed/> }),
@@ -64,7 +64,7 @@ fn FailedFiles(failed: Vec<FailedSnapshot>) -> impl IntoView {
 }
 
 #[component]
-fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
+fn SnapshotTable(snapshots: Vec<SnapshotInfo>, on_change: Callback<()>) -> impl IntoView {
     let navigate = use_navigate();
     // the snapshots picked for heapy's A.diff(B)
     let pick_a = RwSignal::new(None::<String>);
@@ -81,6 +81,7 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
             let python_title = s.python.clone();
             let file_title = s.file.clone();
             let size_title = format!("{} bytes", format::grouped(s.total_size));
+            let meta = view! { <crate::snapshot_meta::SnapshotMeta info=s.clone() on_change/> };
             // heapy's heapu: what the GC tracked but the root did not reach, by type as heapy shows it
             let heapu = (s.unreachable > 0).then(|| {
                 let route = PartitionRoute::root(&s.id).with_query("heapu").with_relation("type");
@@ -106,6 +107,7 @@ fn SnapshotTable(snapshots: Vec<SnapshotInfo>) -> impl IntoView {
                     <td class="name">
                         <a data-test="snapshot-link" href=href title=file_title>{s.name}</a>
                         <crate::setref_toggle::RefBadge id=s.id.clone() reference=s.reference.clone()/>
+                        {meta}
                     </td>
                     <td class="mono">{format::utc_time(s.time)}</td>
                     <td class="mono" title=python_title>{python_short}</td>

@@ -45,6 +45,22 @@ test('log in, upload, share read-only; the link opens that snapshot only', async
   await expect(page.getByTestId('partition-title')).toBeVisible();
   const title = await page.getByTestId('partition-title').textContent();
 
+  // rename, tag and annotate it on the start page; the list shows it (and keeps it: the store)
+  await page.goto('/');
+  const row = page.locator(`[data-test="snapshot-row"][data-id="${id}"]`);
+  await row.getByTestId('snapshot-edit').click();
+  await row.getByTestId('snapshot-name').fill('checkout service, before deploy');
+  await row.getByTestId('snapshot-tags').fill('prod, leak');
+  await row.getByTestId('snapshot-note-input').fill('grew 2x overnight');
+  await row.getByTestId('snapshot-save').click();
+  await expect(row.getByTestId('snapshot-link')).toHaveText('checkout service, before deploy');
+  await expect(row.getByTestId('snapshot-tag')).toHaveText(['leak', 'prod']);
+  await expect(row.getByTestId('snapshot-note')).toHaveText('grew 2x overnight');
+  await page.reload();
+  await expect(page.locator(`[data-test="snapshot-row"][data-id="${id}"] [data-test="snapshot-tag"]`)).toHaveCount(2);
+  await page.goto(`/s/${id}`);
+  await expect(page.getByTestId('partition-title')).toHaveText(title!);
+
   // a read-only link, valid for a day
   await page.getByTestId('share-open').click();
   await page.getByTestId('share-lifetime').selectOption('86400');
@@ -70,6 +86,26 @@ test('log in, upload, share read-only; the link opens that snapshot only', async
     return { ids: list.snapshots.map((s: { id: string }) => s.id), demo: demo.status, upload: upload.status };
   });
   expect(others).toEqual({ ids: [id], demo: 403, upload: 403 });
+  // a second link, to a redacted copy: the teammate sees the tables, not the strings
+  await page.getByTestId('share-values').selectOption('redact');
+  await page.getByTestId('share-make').click();
+  const redactedLink = await page.getByTestId('share-url').inputValue();
+  expect(redactedLink).not.toBe(link);
+  const mate2 = await browser.newContext({ baseURL: server.base });
+  const p3 = await mate2.newPage();
+  await p3.goto(redactedLink);
+  await expect.poll(() => new URL(p3.url()).pathname).toMatch(/^\/s\//);
+  const copyId = decodeURIComponent(new URL(p3.url()).pathname.slice(3));
+  expect(copyId).not.toBe(id);
+  await p3.goto(`/s/${copyId}?v=1&q=${encodeURIComponent('heap.bytype["str"]')}&by=id&view=table`);
+  await expect(p3.getByTestId('row').first()).toBeVisible();
+  const strLabels = await p3.getByTestId('row-label').allTextContents();
+  expect(strLabels.length).toBeGreaterThan(5);
+  expect(strLabels.every((l) => l.startsWith('<redacted len='))).toBeTruthy();
+  const original = await p3.evaluate(async (orig) => (await fetch(`/api/snapshots/${orig}`)).status, id);
+  expect(original).toBe(403);
+  await mate2.close();
+
   // and a context with neither link nor token gets nothing
   const stranger = await (await browser.newContext({ baseURL: server.base })).request.get('/api/snapshots');
   expect(stranger.status()).toBe(401);

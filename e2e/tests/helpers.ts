@@ -52,7 +52,8 @@ export async function demoSnapshot(request: APIRequestContext) {
   const { snapshots } = await apiJson<{ snapshots: SnapshotInfo[] }>(request, '/api/snapshots');
   expect(snapshots.length, 'the server has the demo snapshot loaded').toBeGreaterThan(0);
   const wanted = process.env.HEAPLENS_SNAPSHOT;
-  const demo = wanted ? snapshots.find((s) => s.id === wanted) : snapshots[0];
+  // the id, or the name-derived id a file from the server's command line also answers to
+  const demo = wanted ? snapshots.find((s) => s.id === wanted || s.store?.alias === wanted) : snapshots[0];
   expect(demo, `snapshot ${wanted} is loaded`).toBeTruthy();
   return { snapshots, demo: demo! };
 }

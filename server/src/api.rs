@@ -63,6 +63,7 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/snapshots/{id}/graph", get(get_graph))
         .route("/snapshots/{id}/treemap", get(get_treemap))
         .route("/snapshots/{id}/shpaths", get(get_shpaths))
+        .route("/snapshots/{id}/redact", axum::routing::post(crate::api_store::redact_snapshot))
         .route("/snapshots/{id}/retained", get(get_retained))
         .route("/snapshots/{id}/domtree", get(get_domtree))
         .route("/snapshots/{id}/rp", get(get_rp))

@@ -143,3 +143,46 @@ pub async fn delete_snapshot(State(st): State<AppState>, Path(id): Path<String>)
         .map_err(|e| ApiError::internal(format!("store task failed: {e}")))??;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize)]
+pub struct RedactParams {
+    /// `redact` (default: data strings become their length and a hash) or `none` (dropped).
+    values: Option<String>,
+}
+
+/// `POST /api/snapshots/{id}/redact?values=redact|none`: stores a redacted copy of a snapshot
+/// (docs/redaction.md) for sharing, and answers it (201, or 200 when that copy exists).
+pub async fn redact_snapshot(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    p: Result<Query<RedactParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(p) = p.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let text = p.values.unwrap_or_else(|| "redact".to_owned());
+    let mode = heaplens_engine::redact::ValuesMode::parse(&text)
+        .ok_or_else(|| ApiError::bad_request(format!("unknown values mode {text:?}; known: redact, none")))?;
+    let info = st.store.info(&id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))?;
+    let source = st.store.file_of(&id).ok_or_else(|| {
+        ApiError::new(StatusCode::CONFLICT, "not_stored", "this snapshot has no file to make a redacted copy from")
+    })?;
+    let tmp = TempPath(temp_path(&st)?);
+    let out = tmp.0.clone();
+    let (sha, heap) = tokio::task::spawn_blocking(move || -> Result<(String, heaplens_engine::Heap), ApiError> {
+        let bytes = std::fs::read(&source).map_err(|e| ApiError::internal(format!("cannot read the snapshot: {e}")))?;
+        let mut copy = Vec::new();
+        heaplens_engine::redact::redact_snapshot(&bytes, mode, &mut copy)?;
+        std::fs::write(&out, &copy).map_err(|e| ApiError::internal(format!("cannot write the copy: {e}")))?;
+        Ok((hex(&Sha256::digest(&copy)), Store::load(&out)?))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("redact task failed: {e}")))??;
+    let store = st.store.clone();
+    let path = tmp.0.clone();
+    let name = format!("{} (values {})", info.name, mode.as_str());
+    let added = tokio::task::spawn_blocking(move || store.add_upload(&path, &sha, &name, "redaction", heap))
+        .await
+        .map_err(|e| ApiError::internal(format!("store task failed: {e}")))??;
+    drop(tmp);
+    let status = if added.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(added.info)).into_response())
+}

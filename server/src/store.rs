@@ -406,6 +406,13 @@ impl Store {
         Some(out)
     }
 
+    /// Where a snapshot's bytes are (`None` for heaps inserted in memory only).
+    pub fn file_of(&self, id: &str) -> Option<PathBuf> {
+        let inner = self.read();
+        let id = Store::resolve(&inner, id)?;
+        inner.by_id.get(&id).and_then(|e| e.file.clone())
+    }
+
     /// A snapshot's info without loading it.
     pub fn info(&self, id: &str) -> Option<SnapshotInfo> {
         let inner = self.read();
