@@ -13,6 +13,8 @@ pub fn SeriesSection(#[prop(optional)] always: bool) -> impl IntoView {
     let list = LocalResource::new(api::series_list);
     move || match list.get() {
         None => None,
+        // on the start page the snapshot list already shows why the server refused (401/403)
+        Some(Err(_)) if !always => None,
         Some(Err(error)) => Some(view! { <ErrorBox error no_home=true/> }.into_any()),
         Some(Ok(l)) if l.series.is_empty() && !always => None,
         Some(Ok(l)) if l.series.is_empty() => Some(

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { apiJson, demoSnapshot, watchForScript } from './helpers';
 import { BIN } from './own-server';
 
-const SMALL = path.join(__dirname, '..', '..', 'testdata', 'small.hls');
 
 interface SeriesInfo {
   id: string;
@@ -119,14 +118,18 @@ test('a heapy dump series: areas equal the API, hover, A/B markers and heapy B.d
 });
 
 test('snapshots of one process: a series with links to each snapshot and to the diff page', async ({ page, request }) => {
-  // two different files of one process: the test heap and its redacted copy (same META
-  // process; the store keeps one snapshot per content, so the same bytes twice would be one)
-  const copy = path.join(mkdtempSync(path.join(tmpdir(), 'heaplens-timeline-')), 'redacted.hls');
-  execFileSync(BIN, ['redact', SMALL, copy]);
+  // two different files of one process: synthetic heaps of two seeds share the META that
+  // identifies a process (the store keeps one snapshot per content: the same bytes twice are one)
+  const dir = mkdtempSync(path.join(tmpdir(), 'heaplens-timeline-'));
+  const files = [1, 2].map((seed) => {
+    const f = path.join(dir, `synth-${seed}.hls`);
+    execFileSync(BIN, ['synth', '3000', f, '--seed', String(seed)]);
+    return f;
+  });
   const ids: string[] = [];
-  for (const [name, file] of [['timeline-1.hls', SMALL], ['timeline-2.hls', copy]]) {
-    const r = await request.post(`/api/snapshots?name=${name}`, { data: await readFile(file) });
-    expect([200, 201], 'stored (or already there from another test)').toContain(r.status());
+  for (const [i, file] of files.entries()) {
+    const r = await request.post(`/api/snapshots?name=timeline-${i + 1}.hls`, { data: await readFile(file) });
+    expect([200, 201], 'stored (or already there from an earlier run)').toContain(r.status());
     ids.push(((await r.json()) as { id: string }).id);
   }
   expect(new Set(ids).size).toBe(2);
