@@ -113,6 +113,9 @@ def test_kill_dash_nine_during_uploads_never_lists_half_a_snapshot(tmp_path):
     server.kill()
     server.wait()
     assert os.listdir(os.path.join(data, 'tmp')) == []
-    on_disk = sorted(f[:-4] for d in os.listdir(os.path.join(data, 'objects'))
-                     for f in os.listdir(os.path.join(data, 'objects', d)))
+    names = [f for d in os.listdir(os.path.join(data, 'objects'))
+             for f in os.listdir(os.path.join(data, 'objects', d))]
+    on_disk = sorted(f[:-4] for f in names if f.endswith('.hls'))
     assert on_disk == sorted(s['store']['sha256'] for s in listed)
+    # besides the snapshots, only their saved indexes (no half-written one)
+    assert all(f.endswith('.hls') or (f.endswith('.idx') and f[:-4] in on_disk) for f in names), names

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 pub struct SetClasses {
     /// Class id per object (`u32::MAX` for the root).
     pub of: Vec<u32>,
-    start: Vec<u32>,
-    items: Vec<u32>,
+    pub(crate) start: Vec<u32>,
+    pub(crate) items: Vec<u32>,
 }
 
 impl SetClasses {

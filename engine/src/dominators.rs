@@ -21,15 +21,15 @@ const UNSEEN: u32 = u32::MAX;
 #[derive(Debug, Clone, Default)]
 pub struct Dominators {
     /// Immediate dominator per object (the root's is itself; `u32::MAX` where unreachable).
-    idom: Vec<u32>,
+    pub(crate) idom: Vec<u32>,
     /// Size of the dominator subtree per object (0 where unreachable).
-    retained: Vec<u64>,
+    pub(crate) retained: Vec<u64>,
     /// The reachable objects in preorder of the dominator tree: a subtree is a contiguous run.
-    order: Vec<u32>,
+    pub(crate) order: Vec<u32>,
     /// Position in `order` per object (`u32::MAX` where unreachable).
-    tree_pre: Vec<u32>,
+    pub(crate) tree_pre: Vec<u32>,
     /// Number of objects in the subtree (itself included), per position in `order`.
-    tree_len: Vec<u32>,
+    pub(crate) tree_len: Vec<u32>,
 }
 
 impl Dominators {

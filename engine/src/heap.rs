@@ -13,9 +13,9 @@ use std::sync::OnceLock;
 /// indices), and `source` holds each such edge's source object.
 #[derive(Debug, Clone, Default)]
 pub struct Reverse {
-    start: Vec<u32>,
-    edge: Vec<u32>,
-    source: Vec<u32>,
+    pub(crate) start: Vec<u32>,
+    pub(crate) edge: Vec<u32>,
+    pub(crate) source: Vec<u32>,
 }
 
 impl Reverse {
@@ -86,27 +86,47 @@ impl Heap {
         let kinds = Kinds::compute(&snap);
         let rev = Reverse::new(&snap);
         let reachable = reachable_from_root(&snap);
-        let heap = ObjSet::from_sorted((1..snap.object_count() as u32).filter(|&o| reachable[o as usize]).collect());
-        let total_size = heap.iter().map(|o| snap.size[o.idx()]).sum();
         let rcs = classes::rcs(&snap, &kinds, &rev, &reachable);
         let via = classes::via(&snap, &rev, &reachable);
-        let mut h = Heap {
+        let mut h = Heap::from_parts(snap, kinds, rev, reachable, rcs, via, IdOrder::default(), OnceLock::new());
+        // the orders use the kinds and briefs of a built heap
+        h.id_order = IdOrder::new(&h);
+        h
+    }
+
+    /// A heap from its parts (computed by [`Heap::new`], or read back by [`crate::index_file`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        snap: Snapshot,
+        kinds: Kinds,
+        rev: Reverse,
+        reachable: Vec<bool>,
+        rcs: SetClasses,
+        via: SetClasses,
+        id_order: IdOrder,
+        dominators: OnceLock<Dominators>,
+    ) -> Heap {
+        let heap = ObjSet::from_sorted((1..snap.object_count() as u32).filter(|&o| reachable[o as usize]).collect());
+        let total_size = heap.iter().map(|o| snap.size[o.idx()]).sum();
+        Heap {
             snap,
             kinds,
             rev,
             reachable,
             rcs,
             via,
-            id_order: IdOrder::default(),
+            id_order,
             heap,
             total_size,
             rcs_labels: OnceLock::new(),
             via_labels: OnceLock::new(),
-            dominators: OnceLock::new(),
-        };
-        // the orders use the kinds and briefs of a built heap
-        h.id_order = IdOrder::new(&h);
-        h
+            dominators,
+        }
+    }
+
+    /// The dominator tree if it was built already (without building it).
+    pub fn dominators_if_built(&self) -> Option<&Dominators> {
+        self.dominators.get()
     }
 
     /// The set heapy's `hpy().heap()` returns.

@@ -30,18 +30,18 @@ pub enum IdMode {
 /// Every object (the root and unreachable objects included) in one mode's row order, and
 /// the rank of each kind in that order.
 #[derive(Debug, Clone, Default)]
-struct ModeOrder {
-    order: Vec<u32>,
+pub(crate) struct ModeOrder {
+    pub(crate) order: Vec<u32>,
     /// Rank of each kind's label (`byid`) or label prefix `kind: ` (`byidset`); the
     /// root, which has no kind, has the rank `kinds.len()` in the slot at the end.
-    kind_rank: Vec<u32>,
+    pub(crate) kind_rank: Vec<u32>,
 }
 
 /// The `byid` and `byidset` orders of a heap.
 #[derive(Debug, Clone, Default)]
 pub struct IdOrder {
-    id: ModeOrder,
-    idset: ModeOrder,
+    pub(crate) id: ModeOrder,
+    pub(crate) idset: ModeOrder,
 }
 
 /// A set is sorted directly (instead of filtering the global order) when it has fewer

@@ -11,10 +11,10 @@ pub const DICT_NO_OWNER: &str = "dict (no owner)";
 /// Interned kind labels and the kind of each object (`NONE` for the root).
 #[derive(Debug, Clone, Default)]
 pub struct Kinds {
-    labels: Vec<String>,
-    kind_of: Vec<u32>,
+    pub(crate) labels: Vec<String>,
+    pub(crate) kind_of: Vec<u32>,
     /// The owner of each exact dict that has one (object whose `__dict__` it is).
-    owners: HashMap<u32, u32>,
+    pub(crate) owners: HashMap<u32, u32>,
 }
 
 impl Kinds {

@@ -23,6 +23,7 @@ pub mod heapydump;
 pub mod identity;
 pub mod idorder;
 pub mod ids;
+pub mod index_file;
 pub mod inspect;
 pub mod kinds;
 pub mod partition;

@@ -61,6 +61,13 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
     let (retained_rows_s, _) =
         timed(|| heaplens_engine::retained::rows_retained(&heap, &kinds, heap.heap(), 0..retained_rows));
     let (one_row_s, _) = timed(|| heaplens_engine::retained::domisize(&heap, &kinds.row_set(&heap, heap.heap(), 0)));
+    // a restart of the server: the snapshot read again, its indexes from the saved index file
+    let mut index = Vec::new();
+    let (index_save_s, _) = timed(|| heaplens_engine::index_file::save(&heap, "bench", &mut index));
+    let (index_load_s, reloaded) = timed(|| {
+        read_snapshot_file(path).ok().and_then(|snap| heaplens_engine::index_file::load(snap, "bench", &index).ok())
+    });
+    let index_ok = reloaded.is_some_and(|h| h.total_size() == heap.total_size());
 
     let mut relations = Vec::new();
     for rel in Relation::ALL.iter().copied() {
@@ -121,6 +128,10 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
         "retained_rows": retained_rows,
         "retained_rows_s": retained_rows_s,
         "domisize_row0_s": one_row_s,
+        "index_file_bytes": index.len(),
+        "index_save_s": index_save_s,
+        "read_with_index_s": index_load_s,
+        "index_ok": index_ok,
         "rss_bytes_per_object": peak_after_index as f64 / objects.max(1) as f64,
         "relations": relations,
         "query": {
@@ -175,6 +186,13 @@ pub fn bench_text(r: &Value) -> String {
         r["retained_rows"],
         f("retained_rows_s"),
         f("domisize_row0_s")
+    );
+    out += &format!(
+        "  saved index {:.0} MiB, written in {:.3} s; read + load with it {:.3} s (ok: {})\n",
+        f("index_file_bytes") / 1048576.0,
+        f("index_save_s"),
+        f("read_with_index_s"),
+        r["index_ok"]
     );
     out += "  whole-heap partition   best ms  median ms     rows   text ms\n";
     for rel in r["relations"].as_array().into_iter().flatten() {

@@ -173,10 +173,10 @@ impl Store {
                     continue;
                 };
                 let file = storage.file(&s.id)?;
+                let info = stored_info(&s, info);
+                remember_index_dir(&s.id, &file, &info);
                 inner.order.push(s.id.clone());
-                inner
-                    .by_id
-                    .insert(s.id.clone(), Entry { info: stored_info(&s, info), file, loaded: None, last_used: 0 });
+                inner.by_id.insert(s.id.clone(), Entry { info, file, loaded: None, last_used: 0 });
             }
         }
         Ok((store, recovery))
@@ -323,6 +323,7 @@ impl Store {
         if let Some(existing) = inner.by_id.get(&id) {
             return Ok(Added { info: existing.info.clone(), duplicate: true }); // raced with the same bytes
         }
+        remember_index_dir(&id, &file, &info);
         let loaded = Arc::new(Loaded { info: info.clone(), heap });
         let t = self.tick();
         inner.order.push(id.clone());
@@ -387,7 +388,7 @@ impl Store {
             }
             (id, e.file.clone()?, e.info.clone())
         };
-        let heap = match Store::load(&file) {
+        let heap = match load_stored(&file, &info) {
             Ok(h) => h,
             Err(e) => {
                 tracing::error!(id = %id, "cannot load again: {e}");
@@ -462,9 +463,69 @@ impl Store {
 }
 
 /// The dominator tree (retained sizes, dominos) is built in the background right after a
-/// load, so the first question that needs it rarely waits.
+/// load, so the first question that needs it rarely waits; then a stored snapshot's indexes
+/// are saved next to it (if not there yet) so a restart loads it without indexing.
 fn build_dominators(loaded: Arc<Loaded>) {
     std::thread::spawn(move || {
         loaded.heap.dominators();
+        if let Some((path, sha)) = index_target(&loaded.info) {
+            if !path.exists() {
+                if let Err(e) = save_index(&loaded.heap, &sha, &path) {
+                    tracing::warn!(id = %loaded.info.id, "index not saved: {e}");
+                }
+            }
+        }
     });
+}
+
+/// How many heaps were loaded from a saved index (not indexed again), since the start.
+pub static INDEX_LOADS: AtomicU64 = AtomicU64::new(0);
+
+/// Where a stored snapshot's index goes (`objects/ab/<sha256>.idx`), and its key.
+fn index_target(info: &SnapshotInfo) -> Option<(PathBuf, String)> {
+    let sha = info.store.sha256.clone().filter(|_| info.store.stored)?;
+    let dir = INDEX_DIRS.read().ok()?.get(&info.id).cloned()?;
+    Some((dir.join(format!("{sha}.idx")), sha))
+}
+
+/// The folder of each stored snapshot's file (set when its entry is made).
+static INDEX_DIRS: std::sync::LazyLock<RwLock<HashMap<String, PathBuf>>> =
+    std::sync::LazyLock::new(|| RwLock::new(HashMap::new()));
+
+fn remember_index_dir(id: &str, file: &Option<PathBuf>, info: &SnapshotInfo) {
+    if let (true, Some(dir)) = (info.store.stored, file.as_ref().and_then(|f| f.parent())) {
+        if let Ok(mut m) = INDEX_DIRS.write() {
+            m.insert(id.to_owned(), dir.to_owned());
+        }
+    }
+}
+
+/// Writes the index atomically: a temporary file, fsynced, renamed.
+fn save_index(heap: &Heap, sha: &str, path: &Path) -> std::io::Result<()> {
+    let tmp = path.with_extension("idx.part");
+    let mut f = std::fs::File::create(&tmp)?;
+    heaplens_engine::index_file::save(heap, sha, std::io::BufWriter::new(&mut f))?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+/// Loads a stored snapshot, from its saved index when there is a good one.
+fn load_stored(file: &Path, info: &SnapshotInfo) -> Result<Heap, FormatError> {
+    if let Some((idx, sha)) = index_target(info) {
+        if let Ok(bytes) = std::fs::read(&idx) {
+            let snap = read_snapshot_file(file)?;
+            match heaplens_engine::index_file::load(snap, &sha, &bytes) {
+                Ok(heap) => {
+                    INDEX_LOADS.fetch_add(1, Ordering::Relaxed);
+                    return Ok(heap);
+                }
+                Err(e) => {
+                    tracing::warn!(id = %info.id, "{e}; indexing again");
+                    let _ = std::fs::remove_file(&idx);
+                }
+            }
+        }
+    }
+    Store::load(file)
 }

@@ -86,8 +86,13 @@ async fn uploads_survive_a_restart_with_their_metadata() {
     assert_eq!(list["snapshots"].as_array().unwrap().len(), 1);
 }
 
+/// Snapshot files under a folder (saved indexes, `.idx`, are not counted).
 fn walk(dir: &Path) -> usize {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| if p.is_dir() { walk(&p) } else { 1 }).sum()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { walk(&p) } else { p.extension().is_some_and(|x| x == "hls") as usize })
+        .sum()
 }
 
 #[tokio::test]
@@ -206,4 +211,54 @@ async fn a_redacted_copy_for_sharing_keeps_the_tables_and_drops_the_strings() {
     let (status, e) = send(&app, "POST", &format!("/api/snapshots/{id}/redact?values=some"), vec![]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(e["error"]["message"].as_str().unwrap().contains("unknown values mode"));
+}
+
+#[tokio::test]
+async fn saved_indexes_make_a_restart_load_without_indexing() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let (real, _) = two_snapshots();
+    let app1 = app(dir.path(), 1 << 30);
+    let (_, info) = send(&app1, "POST", "/api/snapshots?name=indexed.hls", real).await;
+    let id = info["id"].as_str().unwrap().to_owned();
+    let sha = info["store"]["sha256"].as_str().unwrap().to_owned();
+    let idx = dir.path().join("objects").join(&sha[..2]).join(format!("{sha}.idx"));
+    // saved in the background once the dominator tree is built
+    for _ in 0..200 {
+        if idx.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(idx.exists(), "the index is saved next to the snapshot");
+    let (_, before) = send(&app1, "GET", &format!("/api/snapshots/{id}/table?by=rcs&all=true"), vec![]).await;
+    let (_, dom_before) = send(&app1, "GET", &format!("/api/snapshots/{id}/domtree?limit=5"), vec![]).await;
+    drop(app1);
+
+    // a restart loads it from the index: the same tables and dominator tree
+    let loads = heaplens_server::store::INDEX_LOADS.load(Ordering::Relaxed);
+    let app2 = app(dir.path(), 1 << 30);
+    let (_, after) = send(&app2, "GET", &format!("/api/snapshots/{id}/table?by=rcs&all=true"), vec![]).await;
+    assert!(heaplens_server::store::INDEX_LOADS.load(Ordering::Relaxed) > loads, "loaded from the index");
+    assert_eq!(after, before);
+    let (_, dom_after) = send(&app2, "GET", &format!("/api/snapshots/{id}/domtree?limit=5"), vec![]).await;
+    assert_eq!(dom_after, dom_before);
+    drop(app2);
+
+    // a damaged index is not trusted: indexed again, same answers, the bad file removed
+    let mut bytes = std::fs::read(&idx).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&idx, &bytes).unwrap();
+    let app3 = app(dir.path(), 1 << 30);
+    let (status, again) = send(&app3, "GET", &format!("/api/snapshots/{id}/table?by=rcs&all=true"), vec![]).await;
+    assert_eq!((status, again), (StatusCode::OK, before));
+    // (rewritten in the background after the rebuild)
+    for _ in 0..200 {
+        if std::fs::read(&idx).map(|b| b != bytes).unwrap_or(false) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_ne!(std::fs::read(&idx).unwrap(), bytes, "the damaged index was replaced");
 }

@@ -287,6 +287,8 @@ impl SnapshotStorage for LocalStorage {
         tx.commit()?;
         drop(db);
         let path = self.object_path(&s.sha256);
+        // the saved index (derived data) first, then the bytes
+        let _ = fs::remove_file(path.with_extension("idx"));
         match fs::remove_file(&path) {
             Ok(()) => sync_dir(path.parent().expect("object folder"))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
