@@ -27,6 +27,10 @@ pub fn SetrefToggle(route: Memo<PartitionRoute>) -> impl IntoView {
         let info = info.get().flatten()?;
         let reference = info.reference.filter(|_| info.has_reference_point)?;
         let rebased = other.get().flatten();
+        // a set named without `heap` (one object, `@0x…`) has no other side to switch to
+        if rebased.as_ref().is_some_and(|r| r.query == route.read().query) {
+            return None;
+        }
         // the rebased query goes to heapnew exactly when this one does not use it
         let on = rebased.as_ref().map(|r| !r.heapnew);
         let href = rebased.map(|r| route.read().with_query(&r.query).href());

@@ -93,3 +93,15 @@ test('a snapshot without a reference point has no switch', async ({ page, reques
   await expect(page.getByTestId('partition-title')).toBeVisible();
   await expect(page.getByTestId('setref-toggle')).toHaveCount(0);
 });
+
+test('a set named without heap (one object) has no switch: there is no other side', async ({ page, request }) => {
+  const { info } = await setrefSnapshot(request);
+  const one = await apiJson<PartitionView>(request, `/api/snapshots/${info.id}/partition?q=heapnew&by=id&limit=1`);
+  const addr = one.rows[0].addr!;
+  await page.goto(`/s/${info.id}?v=1&q=${encodeURIComponent('@' + addr)}&by=clodo&view=table`);
+  await expect(page.getByTestId('partition-title')).toBeVisible();
+  await expect(page.getByTestId('setref-toggle')).toHaveCount(0);
+  // while its kind's row, named from heap, has one
+  await page.goto(`/s/${info.id}?v=1&q=heap.byclodo%5B0%5D&by=clodo&view=table`);
+  await expect(page.getByTestId('setref-toggle')).toBeVisible();
+});

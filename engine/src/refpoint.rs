@@ -94,6 +94,7 @@ fn rebase_expr(heap: &Heap, e: &Expr, to_new: bool) -> Result<Expr, QueryError> 
         Expr::Referrers(of) => Expr::Referrers(sub(of)?),
         Expr::Referents(of) => Expr::Referents(sub(of)?),
         Expr::Dominos(of) => Expr::Dominos(sub(of)?),
+        Expr::Imdom(of) => Expr::Imdom(sub(of)?),
         Expr::Binary { op, lhs, rhs } => Expr::Binary { op: *op, lhs: sub(lhs)?, rhs: sub(rhs)? },
         other => other.clone(),
     })
@@ -103,7 +104,9 @@ fn rebase_expr(heap: &Heap, e: &Expr, to_new: bool) -> Result<Expr, QueryError> 
 pub fn uses_heapnew(e: &Expr) -> bool {
     match e {
         Expr::HeapNew { .. } => true,
-        Expr::Row { of, .. } | Expr::Referrers(of) | Expr::Referents(of) | Expr::Dominos(of) => uses_heapnew(of),
+        Expr::Row { of, .. } | Expr::Referrers(of) | Expr::Referents(of) | Expr::Dominos(of) | Expr::Imdom(of) => {
+            uses_heapnew(of)
+        }
         Expr::Binary { lhs, rhs, .. } => uses_heapnew(lhs) || uses_heapnew(rhs),
         _ => false,
     }
