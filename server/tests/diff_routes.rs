@@ -1,16 +1,16 @@
 //! Router tests of `/api/diff` (heapy's `A.diff(B)`) and `/api/snapshots/{id}/disjoint`:
 //! rows, totals and text, paging, drill queries, and the errors for bad ids and queries.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+mod common;
+
+use axum::http::StatusCode;
+use common::get;
 use heaplens_engine::synth::write_synthetic;
 use heaplens_engine::testing::small_snapshot;
 use heaplens_engine::{read_snapshot, Heap};
 use heaplens_server::api::{router, AppState};
 use heaplens_server::store::Store;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 /// The small fixture heap, and two synthetic heaps of different sizes.
 fn app() -> axum::Router {
@@ -22,13 +22,6 @@ fn app() -> axum::Router {
         store.insert(name, bytes.len() as u64, Heap::new(read_snapshot(&bytes).unwrap()));
     }
     router(AppState { store: Arc::new(store), max_upload: 1 << 20 }, None)
-}
-
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
-    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap())
 }
 
 #[tokio::test]

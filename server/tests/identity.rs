@@ -1,15 +1,15 @@
 //! Router tests of reference points and identity diffs: `heapnew` in queries, the
 //! snapshot's reference fields, and `/api/identity` with its errors.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+mod common;
+
+use axum::http::StatusCode;
+use common::get;
 use heaplens_engine::testing::{small_capture, small_snapshot};
 use heaplens_engine::{read_snapshot, Heap};
 use heaplens_server::api::{router, AppState};
 use heaplens_server::store::Store;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 /// `a` (capture 2, reference point at 1), `b` (capture 4: the instance at 0x6000 and its
 /// dict, and the free dict, first seen at 3 and 4) and `old` (a file without identity).
@@ -23,13 +23,6 @@ fn app() -> axum::Router {
         store.insert(name, bytes.len() as u64, Heap::new(read_snapshot(&bytes).unwrap()));
     }
     router(AppState { store: Arc::new(store), max_upload: 1 << 20 }, None)
-}
-
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
-    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap())
 }
 
 #[tokio::test]

@@ -2,15 +2,15 @@
 //! the dominator tree, on the real heap in `testdata/small.hls`, checked against the engine's
 //! `.dominos` query (heapy's `domisize`, itself checked against guppy3 in capture/tests).
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+mod common;
+
+use axum::http::StatusCode;
+use common::get;
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::Heap;
 use heaplens_server::api::{router, AppState};
 use heaplens_server::store::Store;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 fn real_heap() -> Heap {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/small.hls");
@@ -21,13 +21,6 @@ fn app() -> axum::Router {
     let store = Store::new(None);
     store.insert("real.hls", 0, real_heap());
     router(AppState { store: Arc::new(store), max_upload: 1 << 20 }, None)
-}
-
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
-    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap())
 }
 
 /// `(count, size)` of a query's set, through the partition endpoint.

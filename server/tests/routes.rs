@@ -1,38 +1,21 @@
 //! Router tests without a socket (`tower::ServiceExt::oneshot`): every endpoint, the error
 //! envelope, uploads of good, corrupt and oversized files, and the SPA fallback.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+mod common;
+
+use axum::http::StatusCode;
+use common::{get, post};
 use heaplens_engine::testing::small_snapshot;
 use heaplens_engine::{read_snapshot, Heap};
 use heaplens_server::api::{router, AppState};
 use heaplens_server::store::Store;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 fn state(max_upload: u64) -> AppState {
     let store = Store::new(None);
     let bytes = small_snapshot();
     store.insert("small.hls", bytes.len() as u64, Heap::new(read_snapshot(&bytes).unwrap()));
     AppState { store: Arc::new(store), max_upload }
-}
-
-async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, serde_json::Value) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
-    (status, json)
-}
-
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
-    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
-}
-
-async fn post(app: &axum::Router, uri: &str, body: Vec<u8>) -> (StatusCode, serde_json::Value) {
-    send(app, Request::post(uri).body(Body::from(body)).unwrap()).await
 }
 
 #[tokio::test]

@@ -1,28 +1,21 @@
 //! Router tests of `GET /api/snapshots/{id}/rp` (heapy's reference pattern): the tree, each
 //! line's set as a query that selects exactly that set, heapy's text, and bad parameters.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+mod common;
+
+use axum::http::StatusCode;
+use common::get;
 use heaplens_engine::testing::small_snapshot;
 use heaplens_engine::{read_snapshot, Heap};
 use heaplens_server::api::{router, AppState};
 use heaplens_server::store::Store;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 fn app() -> axum::Router {
     let store = Store::new(None);
     let bytes = small_snapshot();
     store.insert("small.hls", bytes.len() as u64, Heap::new(read_snapshot(&bytes).unwrap()));
     router(AppState { store: Arc::new(store), max_upload: 1 << 20 }, None)
-}
-
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
-    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap())
 }
 
 fn enc(q: &str) -> String {
