@@ -19,6 +19,7 @@ use crate::paths::rel_key;
 use crate::query::{Expr, Query, QueryError, Selector};
 use crate::set::ObjSet;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// Groups kept per expanded node when the caller does not say how many.
 pub const DEFAULT_K: usize = 12;
@@ -145,7 +146,7 @@ pub fn referrer_graph(heap: &Heap, query: &Query, expand: &[Query], k: usize) ->
                 Selector::Label(label(kind).to_owned())
             };
             let child_expr = Expr::Row {
-                of: Box::new(Expr::Referrers(Box::new(expr.clone()))),
+                of: Arc::new(Expr::Referrers(Arc::new(expr.clone()))),
                 relation: Relation::Clodo,
                 selector,
                 position: 0,

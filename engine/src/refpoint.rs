@@ -4,9 +4,10 @@
 
 use crate::heap::Heap;
 use crate::ids::ObjId;
-use crate::query::{Expr, Query, QueryError, Selector};
+use crate::query::{Expr, Query, QueryError, RowLabels, Selector};
 use crate::set::ObjSet;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// Who captured a snapshot: a random token per agent import, the pid and the agent's
 /// import time (`META.process`). Two snapshots come from one process iff all three agree.
@@ -68,48 +69,66 @@ impl Heap {
 /// The query with every `heap` atom made `heapnew` (`to_new`), or every `heapnew` made
 /// `heap` again, and every row picked by index picked by its label instead, so that the
 /// step keeps meaning the same kind in the other set (the page's "new since reference
-/// point" switch). Recurses over the query's syntax tree, which is small.
+/// point" switch). The query is evaluated once for the labels; its tree is bounded by the
+/// parser's step limit.
 pub fn rebase(heap: &Heap, q: &Query, to_new: bool) -> Result<Query, QueryError> {
     if to_new && heap.reference_point().is_none() {
         return Err(QueryError { position: 0, message: NO_REFERENCE.into() });
     }
-    Ok(Query { expr: rebase_expr(heap, &q.expr, to_new)?, view: q.view })
+    // only rows picked by index need the query evaluated (for their labels)
+    let labels = if has_index_row(&q.expr) { heap.row_labels(&q.expr)? } else { RowLabels::default() };
+    Ok(Query { expr: rebase_expr(&q.expr, to_new, &labels), view: q.view })
 }
 
-fn rebase_expr(heap: &Heap, e: &Expr, to_new: bool) -> Result<Expr, QueryError> {
-    let sub = |x: &Expr| rebase_expr(heap, x, to_new).map(Box::new);
-    Ok(match e {
+fn rebase_expr(e: &Expr, to_new: bool, labels: &RowLabels) -> Expr {
+    let sub = |x: &Expr| Arc::new(rebase_expr(x, to_new, labels));
+    match e {
         Expr::Heap if to_new => Expr::HeapNew { position: 0 },
         Expr::HeapNew { .. } if !to_new => Expr::Heap,
         Expr::Row { of, relation, selector, position } => {
             let selector = match selector {
-                Selector::Index(_) => {
-                    let picked = heap.select(&Query { expr: e.clone(), view: None })?;
-                    Selector::Label(picked.crumbs.last().map(|c| c.label.clone()).unwrap_or_default())
-                }
+                Selector::Index(_) => Selector::Label(labels.get(&(e as *const Expr)).cloned().unwrap_or_default()),
                 label => label.clone(),
             };
-            Expr::Row { of: sub(of)?, relation: *relation, selector, position: *position }
+            Expr::Row { of: sub(of), relation: *relation, selector, position: *position }
         }
-        Expr::Referrers(of) => Expr::Referrers(sub(of)?),
-        Expr::Referents(of) => Expr::Referents(sub(of)?),
-        Expr::Dominos(of) => Expr::Dominos(sub(of)?),
-        Expr::Imdom(of) => Expr::Imdom(sub(of)?),
-        Expr::Binary { op, lhs, rhs } => Expr::Binary { op: *op, lhs: sub(lhs)?, rhs: sub(rhs)? },
+        Expr::Referrers(of) => Expr::Referrers(sub(of)),
+        Expr::Referents(of) => Expr::Referents(sub(of)),
+        Expr::Dominos(of) => Expr::Dominos(sub(of)),
+        Expr::Imdom(of) => Expr::Imdom(sub(of)),
+        Expr::Binary { op, lhs, rhs } => Expr::Binary { op: *op, lhs: sub(lhs), rhs: sub(rhs) },
         other => other.clone(),
-    })
+    }
 }
 
 /// Whether a query uses `heapnew` anywhere (the switch is on).
 pub fn uses_heapnew(e: &Expr) -> bool {
-    match e {
-        Expr::HeapNew { .. } => true,
-        Expr::Row { of, .. } | Expr::Referrers(of) | Expr::Referents(of) | Expr::Dominos(of) | Expr::Imdom(of) => {
-            uses_heapnew(of)
+    any_node(e, |e| matches!(e, Expr::HeapNew { .. }))
+}
+
+fn has_index_row(e: &Expr) -> bool {
+    any_node(e, |e| matches!(e, Expr::Row { selector: Selector::Index(_), .. }))
+}
+
+/// Whether any node of the tree is `wanted`. Walks the tree with a stack.
+fn any_node(e: &Expr, wanted: impl Fn(&Expr) -> bool) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if wanted(e) {
+            return true;
         }
-        Expr::Binary { lhs, rhs, .. } => uses_heapnew(lhs) || uses_heapnew(rhs),
-        _ => false,
+        match e {
+            Expr::Row { of, .. } | Expr::Referrers(of) | Expr::Referents(of) | Expr::Dominos(of) | Expr::Imdom(of) => {
+                stack.push(of)
+            }
+            Expr::Binary { lhs, rhs, .. } => {
+                stack.push(lhs);
+                stack.push(rhs);
+            }
+            _ => {}
+        }
     }
+    false
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use crate::partition::{partition, Relation};
 use crate::query::{Expr, Query, Selector};
 use crate::set::ObjSet;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// heapy's default depth (`RefPat._GLUECLAMP_.depth`).
 pub const DEFAULT_DEPTH: u32 = 7;
@@ -192,7 +193,7 @@ impl ReferencePattern {
         let mut expr = base.expr.clone();
         for selector in chain.into_iter().rev() {
             expr = Expr::Row {
-                of: Box::new(Expr::Referrers(Box::new(expr))),
+                of: Arc::new(Expr::Referrers(Arc::new(expr))),
                 relation: Relation::Clodo,
                 selector,
                 position: 0,

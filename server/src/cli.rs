@@ -23,8 +23,16 @@ pub fn table(path: &Path, query: &str, by: Option<&str>, all: bool, json: bool) 
     Ok(render_table(&heap, &set, &partition(&heap, &set, relation), all))
 }
 
-/// A query error with a caret under the offending position.
+/// A query error with a caret under the offending position (for a long query, the 60
+/// characters around it, with `…` where it was cut).
 pub fn query_error(query: &str, e: &heaplens_engine::QueryError) -> String {
-    let col = query.get(..e.position).map_or(e.position, |p| p.chars().count());
-    format!("bad query: {}\n  {query}\n  {}^", e.message, " ".repeat(col))
+    const AROUND: usize = 30;
+    let chars: Vec<char> = query.chars().collect();
+    let col = query.get(..e.position).map_or(e.position, |p| p.chars().count()).min(chars.len());
+    let (from, to) = (col.saturating_sub(AROUND), (col + AROUND).min(chars.len()));
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    let caret = " ".repeat(col - from + lead.chars().count());
+    format!("bad query: {}\n  {lead}{shown}{tail}\n  {caret}^", e.message)
 }

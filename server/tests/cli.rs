@@ -68,3 +68,32 @@ fn a_closed_pipe_is_not_a_crash() {
     assert!(out.status.success(), "exit {:?}: {err}", out.status);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn queries_past_the_step_limit_are_clear_errors_on_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.hls");
+    std::fs::write(&path, small_snapshot()).unwrap();
+    let p = path.to_str().unwrap();
+    let limit = format!("a query may have at most {} steps", heaplens_engine::query::MAX_QUERY_STEPS);
+    // each fits in one command-line argument (128 KiB)
+    let deep = format!("{}heap{}", "(".repeat(60_000), ")".repeat(60_000));
+    let union = vec!["heap"; 26_000].join("|");
+    let difference = vec!["heap"; 26_000].join("-");
+    let chain = format!("heap{}", ".referrers".repeat(12_000));
+    for q in [&deep, &union, &difference, &chain] {
+        for args in [
+            vec!["table", p, "--query", q],
+            vec!["table", p, "--json", "--query", q],
+            vec!["diff", p, p, "--query", q],
+            vec!["diff", p, p, "--query-b", q],
+            vec!["disjoint", p, q, "heap"],
+            vec!["shpaths", p, "--query", q],
+            vec!["rp", p, "--query", q],
+        ] {
+            let (code, _, err) = heaplens(&args);
+            assert_eq!(code, 2, "{} {}: {err}", args[0], &q[..20]);
+            assert!(err.contains("bad query") && err.contains(&limit), "{}: {}", args[0], &err[..err.len().min(300)]);
+        }
+    }
+}
