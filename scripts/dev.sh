@@ -90,6 +90,20 @@ setup_python() {
     fi
 }
 
+# What `heaplens attach` needs (gdb) and the interpreters its tests run beside pyenv's:
+# CPython 3.14 and 3.15 in a Debian testing chroot (scripts/py-chroot.sh; root only).
+setup_attach() {
+    if ! command -v gdb >/dev/null; then
+        log "installing Debian's gdb (heaplens attach)"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq gdb >/dev/null
+    fi
+    if [ "$(id -u)" = 0 ]; then
+        PY_CHROOT="$(scripts/py-chroot.sh)" || die "could not make the CPython 3.14/3.15 chroot"
+        export PY_CHROOT
+    fi
+}
+
 setup_browser() {
     if [ ! -x /usr/bin/chromium ]; then
         log "installing Debian's chromium"
@@ -157,6 +171,7 @@ cmd_test() {
     set -o pipefail
     setup_rust
     setup_python
+    setup_attach
     setup_browser
     check_invariants
     log "Rust tests"
@@ -193,6 +208,6 @@ cmd_test() {
 case "${1:-}" in
     run) cmd_run ;;
     test) cmd_test ;;
-    setup) setup_rust; setup_python; setup_browser ;;
+    setup) setup_rust; setup_python; setup_attach; setup_browser ;;
     *) echo "usage: scripts/dev.sh run|test|setup" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod api_access;
 pub mod api_store;
+pub mod attach;
 pub mod auth;
 pub mod cli;
 pub mod cli_diff;

@@ -150,6 +150,29 @@ enum Command {
         #[arg(long, default_value = "redact")]
         values: String,
     },
+    /// Capture a running CPython process (3.9+) that never imported heaplens: the snapshot is
+    /// written to FILE (or uploaded to a server) while the process keeps running.
+    Attach {
+        pid: u32,
+        /// Where to write the snapshot (default heaplens-PID.hls).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Upload the snapshot to this heaplens server (base URL) instead of writing a file.
+        #[arg(long, conflicts_with = "out")]
+        server: Option<String>,
+        /// The token the server wants (default $HEAPLENS_TOKEN).
+        #[arg(long, env = "HEAPLENS_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The snapshot's name (default attach-PID).
+        #[arg(long)]
+        name: Option<String>,
+        /// Give up after this many seconds (the target keeps running).
+        #[arg(long, default_value_t = 300.0)]
+        timeout: f64,
+        /// No progress lines on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Write a synthetic snapshot of N objects (realistic mix of kinds, degrees, edge names).
     Synth {
         objects: u64,
@@ -269,6 +292,34 @@ fn main() -> ExitCode {
                 Ok(line) => print_out(&line),
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Attach { pid, out, server, token, name, timeout, quiet } => {
+            let opts = heaplens_server::attach::Options {
+                pid,
+                out,
+                server,
+                token,
+                name,
+                timeout: std::time::Duration::from_secs_f64(timeout.max(0.1)),
+                progress: !quiet,
+            };
+            match heaplens_server::attach::attach(&opts) {
+                Ok(done) => {
+                    let objects = done.stats["objects"].as_u64().unwrap_or(0);
+                    match &done.file {
+                        Some(f) => print_out(&format!(
+                            "{}: {objects} objects from process {pid} in {:.2} s",
+                            f.display(),
+                            done.seconds
+                        )),
+                        None => print_out(&done.stats.to_string()),
+                    }
+                }
+                Err(e) => {
+                    eprintln!("heaplens: {e}");
                     ExitCode::from(2)
                 }
             }

@@ -1,0 +1,260 @@
+"""`heaplens attach PID` on real CPython processes that never imported heaplens.
+
+Each target is a plain `python target.py MODE` subprocess (idle in sleep, blocked in a
+socket accept, an asyncio server, busy on the CPU, threads spinning), on every CPython here
+(pyenv 3.9-3.13; 3.14 and 3.15 from the Debian testing chroot of scripts/py-chroot.sh when
+it exists: another root filesystem, as a container is). The snapshot must hold the target's
+own marker objects, the target must keep running, and afterwards its sys.modules, threads,
+open files and output must be what they were. The errors a user meets are checked too.
+"""
+
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import hlsread
+
+BIN = os.environ.get('HEAPLENS_BIN') or os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    'target', 'release', 'heaplens')
+
+TARGET = r'''
+import os, signal, sys, threading, time
+
+class AttachMarker:
+    pass
+
+markers = [AttachMarker() for _ in range(7)]
+
+def is_open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+def state(*_):
+    fds = [fd for fd in range(1024) if is_open(fd)]  # (a chroot has no /proc)
+    with open(sys.argv[2] + '.tmp', 'w') as f:
+        f.write(repr({'modules': sorted(sys.modules), 'threads': threading.active_count(),
+                      'names': sorted(t.name for t in threading.enumerate()),
+                      'fds': len(fds), 'path': list(sys.path), 'main': sorted(vars(sys.modules['__main__']))}))
+    os.replace(sys.argv[2] + '.tmp', sys.argv[2])
+
+signal.signal(signal.SIGUSR1, state)
+mode = sys.argv[1]
+
+def spin():
+    x = 0
+    while True:
+        x += 1
+
+print('ready', flush=True)
+if mode == 'idle':
+    while True:
+        time.sleep(3600)
+elif mode == 'accept':
+    import socket
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    s.listen()
+    while True:
+        s.accept()[0].close()
+elif mode == 'asyncio':
+    import asyncio
+
+    async def handle(r, w):
+        w.close()
+
+    async def main():
+        srv = await asyncio.start_server(handle, '127.0.0.1', 0)
+        async with srv:
+            await srv.serve_forever()
+    asyncio.run(main())
+elif mode == 'threaded':
+    for i in range(3):
+        threading.Thread(target=spin, name='spinner-%d' % i, daemon=True).start()
+    while True:
+        time.sleep(3600)
+elif mode == 'busy':
+    spin()
+'''
+
+CHROOT = os.environ.get('PY_CHROOT', '/var/tmp/heaplens-deb-testing')
+
+
+def interpreters():
+    """(label, argv prefix, root) of every CPython here: pyenv's, then the chroot's."""
+    found = []
+    for v in ('3.9', '3.10', '3.11', '3.12', '3.13'):
+        paths = sorted(glob.glob(os.path.expanduser('~/.pyenv/versions/%s.*/bin/python%s' % (v, v))))
+        if paths:
+            found.append((v, [paths[-1]], '/'))
+    for v in ('3.14', '3.15'):
+        if os.path.exists(os.path.join(CHROOT, 'usr/bin/python' + v)) and os.geteuid() == 0:
+            found.append((v, ['chroot', CHROOT, '/usr/bin/python' + v], CHROOT))
+    return found
+
+
+PYTHONS = interpreters()
+
+
+def test_interpreters_are_found():
+    # the machine has pyenv 3.9-3.13; a test run that found none tested nothing
+    assert {'3.11', '3.12'} <= {p[0] for p in PYTHONS}, PYTHONS
+
+
+class Target:
+    def __init__(self, argv, root, mode, tmp):
+        self.root = root
+        inside = '/tmp/heaplens-attach-test-%d-%s.py' % (os.getpid(), mode)
+        host = os.path.join(root, inside.lstrip('/'))
+        with open(host, 'w') as f:
+            f.write(TARGET)
+        self.script = host
+        self.state_inside = inside + '.state'
+        self.state_host = host + '.state'
+        self.out = tmp / ('out-%s.txt' % mode)
+        self.p = subprocess.Popen(argv + [inside, mode, self.state_inside], stdout=open(self.out, 'wb'),
+                                  stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while b'ready' not in self.out.read_bytes():
+            assert self.p.poll() is None, self.out.read_bytes()
+            assert time.time() < deadline, 'the target did not start'
+            time.sleep(0.05)
+        time.sleep(0.3)  # into its loop / system call
+
+    def state(self):
+        if os.path.exists(self.state_host):
+            os.unlink(self.state_host)
+        self.p.send_signal(signal.SIGUSR1)
+        deadline = time.time() + 20
+        while not os.path.exists(self.state_host):
+            assert time.time() < deadline, 'the target did not answer SIGUSR1'
+            time.sleep(0.05)
+        time.sleep(0.05)
+        with open(self.state_host) as f:
+            return eval(f.read())
+
+    def stop(self):
+        self.p.kill()
+        self.p.wait()
+        for p in (self.script, self.state_host):
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+def attach(pid, *args, timeout=120):
+    return subprocess.run([BIN, 'attach', str(pid)] + list(args), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.parametrize('mode', ['idle', 'accept', 'asyncio', 'threaded', 'busy'])
+@pytest.mark.parametrize('python', PYTHONS, ids=[p[0] for p in PYTHONS])
+def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode, tmp_path):
+    label, argv, root = python
+    t = Target(argv, root, mode, tmp_path)
+    try:
+        before = t.state()
+        out = tmp_path / 'snap.hls'
+        r = attach(t.p.pid, '--out', str(out), '--name', 'attach test')
+        assert r.returncode == 0, r.stderr
+        assert 'objects from process %d' % t.p.pid in r.stdout
+        assert t.p.poll() is None, 'the target died'
+        snap = hlsread.read(str(out))
+        assert snap.meta['pid'] == t.p.pid
+        assert snap.meta['python_version'][:2] == [int(x) for x in label.split('.')]
+        assert snap.meta['name'] == 'attach test'
+        rows = hlsread.partition_by_label(snap, 'clodo')
+        assert rows['__main__.AttachMarker'][0] == 7, sorted(rows)[:20]
+        # the agent is gone: no module, thread, file, path entry or global of its own stays
+        time.sleep(0.2)
+        after = t.state()
+        assert after['modules'] == before['modules'], set(after['modules']) ^ set(before['modules'])
+        assert after['threads'] == before['threads'] and after['names'] == before['names']
+        assert after['fds'] == before['fds']
+        assert after['path'] == before['path']
+        assert after['main'] == before['main'], set(after['main']) ^ set(before['main'])
+        assert not glob.glob(os.path.join(root, 'tmp', 'heaplens-attach-%d-*' % t.p.pid))
+        assert t.out.read_bytes() == b'ready\n', 'nothing written to the target\'s stdout/stderr'
+        # and it can be attached to again
+        r = attach(t.p.pid, '--out', str(tmp_path / 'again.hls'), '-q')
+        assert r.returncode == 0, r.stderr
+        assert t.p.poll() is None
+    finally:
+        t.stop()
+
+
+def test_attach_errors_name_the_cause(tmp_path):
+    # no such process
+    dead = subprocess.Popen(['true'])
+    dead.wait()
+    r = attach(dead.pid)
+    assert r.returncode == 2 and 'no such process: %d' % dead.pid in r.stderr, r.stderr
+    # not a Python process
+    sleeper = subprocess.Popen(['sleep', '60'])
+    try:
+        r = attach(sleeper.pid)
+        assert r.returncode == 2 and 'is not a CPython process' in r.stderr, r.stderr
+        assert sleeper.poll() is None
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_a_target_that_exits_during_the_capture_is_a_clear_error(tmp_path):
+    # a target that exits as soon as it runs any other thread's code
+    script = tmp_path / 'quitter.py'
+    script.write_text('import os, time\nprint("ready", flush=True)\n'
+                      'while True:\n    time.sleep(0.01)\n    import sys\n'
+                      '    if "heaplens" in sys.modules: os._exit(3)\n')
+    p = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline() == b'ready\n'
+        r = attach(p.pid, '--out', str(tmp_path / 'x.hls'))
+        assert r.returncode == 2
+        assert 'exited during the capture' in r.stderr or 'no such process' in r.stderr, r.stderr
+        assert not (tmp_path / 'x.hls').exists()
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_without_gdb_the_error_says_how_to_install_it(tmp_path):
+    p = subprocess.Popen([sys.executable, '-c', 'import time; print("ready", flush=True); time.sleep(60)'],
+                         stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline() == b'ready\n'
+        env = dict(os.environ, PATH='/nonexistent')
+        r = subprocess.run([BIN, 'attach', str(p.pid)], capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 2 and 'gdb is not installed' in r.stderr, r.stderr
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()
+
+
+@pytest.mark.parametrize('how', ['env', 'xoption'])
+def test_a_314_target_that_disabled_remote_debugging_is_refused(how, tmp_path):
+    py = [p for p in PYTHONS if p[0] in ('3.14', '3.15')]
+    if not py:
+        pytest.skip('no CPython 3.14+ here: scripts/py-chroot.sh makes one (the test command runs it)')
+    label, argv, root = py[0]
+    prefix = ['env', 'PYTHON_DISABLE_REMOTE_DEBUG=1'] if how == 'env' else []
+    extra = ['-X', 'disable-remote-debug'] if how == 'xoption' else []
+    p = subprocess.Popen(argv[:-1] + prefix + [argv[-1]] + extra +
+                         ['-c', 'import time; print("ready", flush=True); time.sleep(60)'], stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline() == b'ready\n'
+        r = attach(p.pid, '--out', str(tmp_path / 'x.hls'))
+        assert r.returncode == 2 and 'remote debugging disabled' in r.stderr, r.stderr
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()

@@ -1,0 +1,48 @@
+# heaplens attach: run once inside the target process, exec'd in a fresh namespace (so the
+# target's __main__ gains no names). It starts the capture on a new low-level thread and
+# returns at once; that thread imports the agent from the folder the heaplens binary placed,
+# dumps, writes a status file, and removes every module the import added to sys.modules.
+def _heaplens_attach(cfg):
+    import sys
+    import _thread
+
+    before = set(sys.modules)
+
+    def run():
+        import os
+        status = {'ok': False, 'error': 'the capture did not finish'}
+        try:
+            sys.path.insert(0, cfg['dir'])
+            try:
+                import heaplens
+            finally:
+                while cfg['dir'] in sys.path:
+                    sys.path.remove(cfg['dir'])
+            kwargs = {'name': cfg['name']}
+            if cfg.get('url'):
+                kwargs['url'] = cfg['url']
+                if cfg.get('token'):
+                    kwargs['token'] = cfg['token']
+            stats = heaplens.dump(cfg['out'], **kwargs)
+            status = {'ok': True, 'stats': stats, 'python': sys.version}
+        except BaseException as e:  # the capture must never take the target down
+            status = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
+        finally:
+            try:
+                import json
+                text = json.dumps(status, default=str)
+                tmp = cfg['status'] + '.tmp'
+                with open(tmp, 'w') as f:
+                    f.write(text)
+                os.replace(tmp, cfg['status'])
+            except BaseException:
+                pass
+            # what the agent imported (itself, and the stdlib modules it uses that the
+            # target had not imported), including lazily during the walk
+            for name in set(sys.modules) - before:
+                sys.modules.pop(name, None)
+
+    _thread.start_new_thread(run, ())
+
+
+_heaplens_attach(CONFIG)
