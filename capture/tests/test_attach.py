@@ -84,6 +84,9 @@ elif mode == 'threaded':
         time.sleep(3600)
 elif mode == 'busy':
     spin()
+elif mode == 'ticking':
+    while True:
+        time.sleep(0.02)
 '''
 
 CHROOT = os.environ.get('PY_CHROOT', '/var/tmp/heaplens-deb-testing')
@@ -155,7 +158,7 @@ def attach(pid, *args, timeout=120):
                           timeout=timeout)
 
 
-@pytest.mark.parametrize('mode', ['idle', 'accept', 'asyncio', 'threaded', 'busy'])
+@pytest.mark.parametrize('mode', ['idle', 'accept', 'asyncio', 'threaded', 'busy', 'ticking'])
 @pytest.mark.parametrize('python', PYTHONS, ids=[p[0] for p in PYTHONS])
 def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode, tmp_path):
     label, argv, root = python
@@ -166,6 +169,11 @@ def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode,
         r = attach(t.p.pid, '--out', str(out), '--name', 'attach test')
         assert r.returncode == 0, r.stderr
         assert 'objects from process %d' % t.p.pid in r.stdout
+        if label in ('3.14', '3.15') and mode in ('ticking', 'busy'):
+            # a target that runs bytecode takes PEP 768's request: nothing is stopped
+            assert 'PEP 768' in r.stderr and 'using gdb' not in r.stderr, r.stderr
+        elif label in ('3.14', '3.15') and mode == 'idle':
+            assert 'using gdb' in r.stderr, r.stderr
         assert t.p.poll() is None, 'the target died'
         snap = hlsread.read(str(out))
         assert snap.meta['pid'] == t.p.pid

@@ -54,17 +54,21 @@ impl Placement {
             "dir": placement.inside.to_str(),
             "out": placement.inside.join("snapshot.hls").to_str(),
             "status": placement.inside.join("status.json").to_str(),
+            "started": placement.inside.join("started").to_str(),
             "name": config.name,
             "url": config.url.unwrap_or(""),
             "token": config.token.unwrap_or(""),
         });
         let p = placement.host.join("bootstrap.py");
         std::fs::write(&p, format!("CONFIG = {cfg}\n{BOOTSTRAP}")).map_err(|e| io("write", &p, e))?;
+        // PEP 768 runs a file: this one binds no name wherever the target runs it
+        let remote = placement.host.join("remote.py");
+        std::fs::write(&remote, format!("{}\n", placement.one_liner())).map_err(|e| io("write", &remote, e))?;
         // the target's user must read the agent and write the snapshot
         for entry in [placement.host.clone(), package.clone()]
             .into_iter()
             .chain(std::fs::read_dir(&package).into_iter().flatten().flatten().map(|e| e.path()))
-            .chain([p])
+            .chain([p, remote])
         {
             let mode = if entry.is_dir() { 0o700 } else { 0o600 };
             std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode))
@@ -79,9 +83,24 @@ impl Placement {
         Ok(placement)
     }
 
-    /// The bootstrap file, as the target names it.
-    pub fn bootstrap(&self) -> PathBuf {
-        self.inside.join("bootstrap.py")
+    /// One line of Python that runs the bootstrap: no name is bound where it runs (the
+    /// target's `__main__`), and the file is closed before anything else happens (an
+    /// unclosed file's ResourceWarning would give `__main__` a `__warningregistry__`).
+    pub fn one_liner(&self) -> String {
+        format!(
+            "exec((lambda f: (f.read(), f.close())[0])(open('{}')), {{'__name__': 'heaplens_attach'}})",
+            self.inside.join("bootstrap.py").display()
+        )
+    }
+
+    /// The PEP 768 script (the one-liner), as the target names it.
+    pub fn remote_script(&self) -> PathBuf {
+        self.inside.join("remote.py")
+    }
+
+    /// Whether the bootstrap has run (it claims the capture by creating this file first).
+    pub fn started(&self) -> bool {
+        self.host.join("started").exists()
     }
 
     /// The snapshot the target writes, as this process reaches it.

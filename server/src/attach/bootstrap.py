@@ -3,8 +3,15 @@
 # returns at once; that thread imports the agent from the folder the heaplens binary placed,
 # dumps, writes a status file, and removes every module the import added to sys.modules.
 def _heaplens_attach(cfg):
+    import os
     import sys
     import _thread
+
+    # claim the capture: PEP 768 and gdb may both deliver this file; it runs once
+    try:
+        os.close(os.open(cfg['started'], os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:
+        return
 
     before = set(sys.modules)
 

@@ -8,19 +8,12 @@
 use super::target::Target;
 use super::AttachError;
 use std::io::Read;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Runs the bootstrap at `bootstrap` (a path inside the target's root) in the target.
-pub fn inject(target: &Target, bootstrap: &Path, timeout: Duration) -> Result<(), AttachError> {
+/// Runs `code` (one line of Python without double quotes) in the target.
+pub fn inject(target: &Target, code: &str, timeout: Duration) -> Result<(), AttachError> {
     let pid = target.pid.to_string();
-    // no name is bound in `__main__`, and the file is closed before anything else happens
-    // (an unclosed file's ResourceWarning would give `__main__` a `__warningregistry__`)
-    let code = format!(
-        "exec((lambda f: (f.read(), f.close())[0])(open('{}')), {{'__name__': 'heaplens_attach'}})",
-        bootstrap.display()
-    );
     let root = target.root.display().to_string();
     let args = [
         "-nx".to_owned(),

@@ -10,6 +10,7 @@
 pub mod agent;
 pub mod gdb;
 pub mod progress;
+pub mod remote_exec;
 pub mod target;
 
 use std::path::PathBuf;
@@ -92,7 +93,7 @@ pub fn attach(opts: &Options) -> Result<Outcome, AttachError> {
         }
     };
     say(format!("attaching to process {} (CPython {})", target.pid, target.version_text()));
-    gdb::inject(&target, &placement.bootstrap(), opts.timeout)?;
+    start(&target, &placement, opts.timeout, &say)?;
     say("agent started in the target; capturing".to_owned());
     let mut reader = progress::Progress::default();
     let mut last_report = Instant::now();
@@ -131,6 +132,38 @@ pub fn attach(opts: &Options) -> Result<Outcome, AttachError> {
         Some(dest)
     };
     Ok(Outcome { file, stats, python, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// How long a PEP 768 request may wait for the target's next safe point before gdb is used.
+const REMOTE_EXEC_WAIT: Duration = Duration::from_millis(1500);
+
+/// Makes the target run the bootstrap: on 3.14+ first through PEP 768 (nothing is stopped);
+/// when that is not possible, or the target does not reach a safe point soon (it is blocked
+/// in a system call), through gdb.
+fn start(
+    target: &target::Target,
+    placement: &agent::Placement,
+    timeout: Duration,
+    say: &dyn Fn(String),
+) -> Result<(), AttachError> {
+    if target.version >= (3, 14) {
+        if let Some(pending) = remote_exec::request(target, &placement.remote_script())? {
+            let asked = Instant::now();
+            while asked.elapsed() < REMOTE_EXEC_WAIT {
+                if placement.started() {
+                    say("the target ran the agent's bootstrap (PEP 768)".to_owned());
+                    return Ok(());
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            pending.cancel(target);
+            if placement.started() {
+                return Ok(());
+            }
+            say("the target did not reach a safe point (blocked in a system call?): using gdb".to_owned());
+        }
+    }
+    gdb::inject(target, &placement.one_liner(), timeout)
 }
 
 /// Moves the finished snapshot out of the target's `/tmp` (a copy when it is another
