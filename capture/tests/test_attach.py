@@ -11,6 +11,7 @@ open files and output must be what they were. The errors a user meets are checke
 import glob
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,6 +47,7 @@ def state(*_):
                       'names': sorted(t.name for t in threading.enumerate()),
                       'fds': len(fds), 'path': list(sys.path), 'main': sorted(vars(sys.modules['__main__']))}))
     os.replace(sys.argv[2] + '.tmp', sys.argv[2])
+    print('state', flush=True)
 
 signal.signal(signal.SIGUSR1, state)
 mode = sys.argv[1]
@@ -190,7 +192,8 @@ def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode,
         assert after['path'] == before['path']
         assert after['main'] == before['main'], set(after['main']) ^ set(before['main'])
         assert not glob.glob(os.path.join(root, 'tmp', 'heaplens-attach-%d-*' % t.p.pid))
-        assert t.out.read_bytes() == b'ready\n', 'nothing written to the target\'s stdout/stderr'
+        # it kept working (it answered, after the capture) and printed nothing else
+        assert t.out.read_bytes() == b'ready\nstate\nstate\n', t.out.read_bytes()
         # and it can be attached to again
         r = attach(t.p.pid, '--out', str(tmp_path / 'again.hls'), '-q')
         assert r.returncode == 0, r.stderr
@@ -214,6 +217,31 @@ def test_attach_errors_name_the_cause(tmp_path):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_another_users_process_is_not_permitted(tmp_path):
+    if os.geteuid() != 0 or not shutil.which('setpriv'):
+        pytest.skip('needs root to start a root target and drop to nobody (setpriv)')
+    # a copy of the binary that nobody can run; the target is ours (root's)
+    exe = tmp_path / 'heaplens'
+    shutil.copy(BIN, exe)
+    os.chmod(tmp_path, 0o755)
+    os.chmod(exe, 0o755)
+    p = subprocess.Popen([sys.executable, '-c', 'import time; print("ready", flush=True); time.sleep(60)'],
+                         stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline() == b'ready\n'
+        r = subprocess.run(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
+                            '--inh-caps=-all', '--bounding-set=-all', str(exe), 'attach', str(p.pid),
+                            '--out', '/tmp/never.hls'],
+                           capture_output=True, text=True, timeout=60, cwd='/')
+        assert r.returncode == 2, r.stderr
+        assert 'not permitted to trace process %d (owned by uid 0)' % p.pid in r.stderr, r.stderr
+        assert 'Run heaplens as the same user or as root' in r.stderr
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()
 
 
 def test_a_target_that_exits_during_the_capture_is_a_clear_error(tmp_path):

@@ -166,6 +166,13 @@ enum Command {
         /// The snapshot's name (default attach-PID).
         #[arg(long)]
         name: Option<String>,
+        /// Low pause: the target forks and a child process walks and writes (`dump(fork=True)`).
+        #[arg(long)]
+        fork: bool,
+        /// Keep identities in the target, so that two attaches give an identity diff
+        /// (`heaplens newobjects a.hls b.hls`); costs memory per object (docs/identity.md).
+        #[arg(long)]
+        track: bool,
         /// Give up after this many seconds (the target keeps running).
         #[arg(long, default_value_t = 300.0)]
         timeout: f64,
@@ -296,13 +303,15 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Attach { pid, out, server, token, name, timeout, quiet } => {
+        Command::Attach { pid, out, server, token, name, fork, track, timeout, quiet } => {
             let opts = heaplens_server::attach::Options {
                 pid,
                 out,
                 server,
                 token,
                 name,
+                fork,
+                track,
                 timeout: std::time::Duration::from_secs_f64(timeout.max(0.1)),
                 progress: !quiet,
             };

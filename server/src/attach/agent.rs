@@ -26,6 +26,10 @@ pub struct Config<'a> {
     pub name: &'a str,
     pub url: Option<&'a str>,
     pub token: Option<&'a str>,
+    /// `dump(fork=True)`: the target forks and a child walks (a short pause).
+    pub fork: bool,
+    /// `dump(track=True)`: remember identities so two attaches give an identity diff.
+    pub track: bool,
 }
 
 impl Placement {
@@ -58,6 +62,8 @@ impl Placement {
             "name": config.name,
             "url": config.url.unwrap_or(""),
             "token": config.token.unwrap_or(""),
+            "fork": if config.fork { "yes" } else { "no" },
+            "track": if config.track { "yes" } else { "no" },
         });
         let p = placement.host.join("bootstrap.py");
         std::fs::write(&p, format!("CONFIG = {cfg}\n{BOOTSTRAP}")).map_err(|e| io("write", &p, e))?;

@@ -26,6 +26,9 @@ def _heaplens_attach(cfg):
                 while cfg['dir'] in sys.path:
                     sys.path.remove(cfg['dir'])
             kwargs = {'name': cfg['name']}
+            for flag in ('fork', 'track'):
+                if cfg.get(flag) == 'yes':
+                    kwargs[flag] = True
             if cfg.get('url'):
                 kwargs['url'] = cfg['url']
                 if cfg.get('token'):

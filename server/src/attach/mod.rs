@@ -64,6 +64,8 @@ pub struct Options {
     pub server: Option<String>,
     pub token: Option<String>,
     pub name: Option<String>,
+    pub fork: bool,
+    pub track: bool,
     pub timeout: Duration,
     /// Progress lines to stderr.
     pub progress: bool,
@@ -85,7 +87,13 @@ pub fn attach(opts: &Options) -> Result<Outcome, AttachError> {
     let started = Instant::now();
     let target = target::Target::inspect(opts.pid)?;
     let name = opts.name.clone().unwrap_or_else(|| format!("attach-{}", opts.pid));
-    let config = agent::Config { name: &name, url: opts.server.as_deref(), token: opts.token.as_deref() };
+    let config = agent::Config {
+        name: &name,
+        url: opts.server.as_deref(),
+        token: opts.token.as_deref(),
+        fork: opts.fork,
+        track: opts.track,
+    };
     let placement = agent::Placement::create(&target, &config)?;
     let say = |line: String| {
         if opts.progress {
