@@ -65,7 +65,7 @@ def _meta(name, t0):
 
 
 def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreachable=True,
-         _frame=None, *, values='all', url=None, token=None, timeout=None):
+         _frame=None, *, values='all', url=None, token=None, timeout=None, track=False):
     """Write a snapshot of the calling process's heap to ``path``.
 
     ``values``: ``'all'`` (every value preview and dict key, as heapy shows them),
@@ -95,6 +95,10 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     Every object is marked with the capture since which the agent has seen it
     (``seen``); after ``setref()`` the marks say which objects existed at the
     reference point (heaplens's ``heapnew`` query), see ``docs/identity.md``.
+    ``track=True`` keeps this capture's identities (addresses, types, sizes, weak
+    references: about 30-100 bytes per object, docs/identity.md) so that a later dump
+    can be compared with it (``heaplens newobjects``); by default a dump keeps no
+    per-object state once it returns.
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
@@ -106,6 +110,7 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
         fd, path = tempfile.mkstemp(prefix='heaplens-', suffix='.hls')
         os.close(fd)
     caller = _frame if _frame is not None else sys._getframe(1)
+    keep = track
     path = os.fspath(path)
     t0 = time.time()
     c0 = time.perf_counter()
@@ -118,7 +123,7 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
         buf = MemFile()
         with Quiet(timeout) as q:
             w = Writer(buf)
-            track = Tracker(is_setref=False)
+            track = Tracker(is_setref=False, keep=keep)
             stats = walk(w, caller, chunk=chunk, previews=previews,
                          unreachable=unreachable, values=values, track=track, guard=q)
             stats['duration_s'] = time.perf_counter() - c0
