@@ -20,6 +20,7 @@ VER = sys.version_info[:2]
 #: 3.12+: id(static builtin type) -> its tp_subclasses dict, which CPython keeps in the
 #: interpreter state (filled by the walker for one capture, then cleared)
 static_subclasses = {}
+TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could run code)
 
 
 #: every type's tp_subclasses dict by address (the walker fills it for one capture from
@@ -52,7 +53,7 @@ def find_static_subclasses():
             if VER < (3, 12):
                 continue
             for b in bases_of(sub):
-                if b.__flags__ & STATIC_BUILTIN and id(b) not in out:
+                if TF(b) & STATIC_BUILTIN and id(b) not in out:
                     live = type.__subclasses__(b)
                     if live and all(id(x) in d for x in live):
                         out[id(b)] = d

@@ -26,6 +26,7 @@ import sys
 _VER = sys.version_info[:2]
 _P = ctypes.sizeof(ctypes.c_void_p)
 _word = ctypes.c_void_p.from_address
+_py_object = ctypes.py_object
 
 try:
     from _ctypes import PyObj_FromPtr as obj_from_ptr
@@ -274,7 +275,8 @@ if _MEM is not None:
 
 try:
     _getdictptr = ctypes.pythonapi._PyObject_GetDictPtr
-    _getdictptr.argtypes = [ctypes.py_object]
+    # no argtypes: py_object.from_param runs isinstance(), which asks the object for
+    # __class__ (the program's property or __getattr__); a py_object made here does not
     _getdictptr.restype = ctypes.c_void_p
 except Exception:  # pragma: no cover
     _getdictptr = None
@@ -287,7 +289,7 @@ def get_dict(obj):
     None when the object has no dict slot or it is empty (NULL)."""
     if _getdictptr is None:
         return None
-    pp = _getdictptr(obj)
+    pp = _getdictptr(_py_object(obj))
     if not pp:
         return None
     p = word(pp)

@@ -17,7 +17,9 @@ next check after the deadline (the walk checks every few thousand objects).
 """
 
 import gc
+import signal
 import sys
+import threading
 import time
 import zlib
 
@@ -61,10 +63,11 @@ class Quiet:
     def __enter__(self):
         self.interval = sys.getswitchinterval()
         self.gc_was_enabled = gc.isenabled()
+        self.deferred = _defer_signals()
         gc.disable()
         sys.setswitchinterval(hold_interval(self.timeout))
         # serve the requests of threads that were waiting with the old interval now
-        end = time.perf_counter() + max(3 * self.interval, 0.05)
+        end = time.perf_counter() + max(3 * self.interval, 0.02)
         while time.perf_counter() < end:
             pass
         return self
@@ -73,6 +76,7 @@ class Quiet:
         sys.setswitchinterval(self.interval)
         if self.gc_was_enabled:
             gc.enable()
+        _undefer_signals(self.deferred)
         return False
 
     def check(self):
@@ -80,6 +84,44 @@ class Quiet:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise CaptureTimeout('heaplens: capture did not finish within %gs; nothing was '
                                  'written and the process is as it was' % self.timeout)
+
+
+def _defer_signals():
+    """On the main thread, Python signal handlers run between any two bytecodes of the
+    walk: that is the program's code, mid-walk.  Swap each of the program's handlers for
+    one that only notes the signal; ``_undefer_signals`` puts them back and raises the
+    noted signals again, so each handler runs once the walk is over.  (Ctrl-C's default
+    handler stays: a KeyboardInterrupt just stops the capture, which restores all.)
+    Returns (saved handlers, noted signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    saved = {}
+    noted = []
+
+    def note(signum, frame):
+        noted.append(signum)
+    for sig in signal.valid_signals():
+        try:
+            h = signal.getsignal(sig)
+        except (ValueError, OSError):
+            continue
+        if callable(h) and h is not signal.default_int_handler:
+            try:
+                signal.signal(sig, note)
+            except (ValueError, OSError, RuntimeError):
+                continue
+            saved[sig] = h
+    return saved, noted
+
+
+def _undefer_signals(deferred):
+    if not deferred:
+        return
+    saved, noted = deferred
+    for sig, h in saved.items():
+        signal.signal(sig, h)
+    for sig in dict.fromkeys(noted):
+        signal.raise_signal(sig)
 
 
 class MemFile:

@@ -17,6 +17,9 @@ from ._roots import _heapy_tag
 
 _P = 8
 _VER = sys.version_info[:2]
+_type_module = type.__dict__['__module__'].__get__
+_type_name = type.__dict__['__name__'].__get__
+TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could run code)
 
 
 def _tracer():
@@ -43,7 +46,7 @@ def _tracer():
     gc_pre = 2 * _P  # PyGC_Head
 
     def tb(o, f=f, raw=raw, MANAGED=N.MANAGED_DICT, GC=N.HAVE_GC):
-        fl = type(o).__flags__
+        fl = TF(type(o))
         if fl & MANAGED and fl & GC:
             return raw(0, id(o) - gc_pre - 2 * _P)
         return f(o)
@@ -135,8 +138,8 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque
                 if x.get('_hiding_tag_') is tag:
                     hide.add(k)
                     continue
-            elif str(getattr(t, '__module__', '')).startswith('guppy.'):
-                if (t.__name__, t.__module__) in _HEAPY_PRIVATE_R:
+            elif str(_type_module(t)).startswith('guppy.'):
+                if (_type_name(t), _type_module(t)) in _HEAPY_PRIVATE_R:
                     hide.add(k)
                     continue
                 try:
@@ -151,7 +154,7 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque
     new = []
     for x in cand:
         t = type(x)
-        if (getattr(t, '__module__', None), t.__name__) in _HEAPY_PRIVATE:
+        if (_type_module(t), _type_name(t)) in _HEAPY_PRIVATE:
             continue
         new.append(x)
     del cand

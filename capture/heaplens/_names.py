@@ -49,10 +49,79 @@ F = _cptr.FUNC
 FR = _cptr.FRAME
 MemberDescriptorType = types.MemberDescriptorType
 _type_dict = type.__dict__['__dict__'].__get__
+TD = type.__dict__['__dictoffset__'].__get__  # (not t.__dictoffset__: a metaclass could run code)
+TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could run code)
+TM = type.__dict__['__mro__'].__get__  # (not t.__mro__: a metaclass could run code)
+
+
+_type_mro = type.__dict__['__mro__'].__get__
+_type_name = type.__dict__['__name__'].__get__
+#: reprs that run no Python code and call no other object's repr
+_SAFE_REPRS = {id(c.__dict__['__repr__']) for c in (
+    object, type, int, float, str, bytes, bool, complex, type(None), type(Ellipsis))}
+_ATOMS = {str, int, float, bool, type(None), bytes, complex}
+
+
+def _lookup(t, name):
+    """What ``t.name`` resolves to in ``t``'s MRO, found without running any code."""
+    for c in _type_mro(t):
+        d = _type_dict(c)
+        if name in d:
+            return d[name]
+    return None
+
+
+def safe_repr(k, depth=0):
+    """Can ``repr(k)`` run without calling the program's own code?  True for the
+    atoms, types, instances whose repr is ``object``'s, tuples, frozensets and
+    namedtuples of such, and enum members with such a value."""
+    t = type(k)
+    if t in _ATOMS:
+        return True
+    if depth > 20:
+        return False
+    r = _lookup(t, '__repr__')
+    if id(r) in _SAFE_REPRS:
+        return True
+    if t is tuple or t is frozenset:
+        return all(safe_repr(x, depth + 1) for x in k)
+    if type(r) is types.FunctionType:
+        m = r.__module__
+        if m == 'enum':
+            d = get_dict(k)
+            return type(d) is dict and safe_repr(d.get('_value_'), depth + 1)
+        if m == 'collections' and r.__qualname__ == 'namedtuple.<locals>.__repr__':
+            return all(safe_repr(x, depth + 1) for x in tuple.__iter__(k))
+    return False
+
+
+_PREHEADER = (MANAGED_DICT | (1 << 3)) if VER >= (3, 12) else MANAGED_DICT if VER >= (3, 11) else 0
+
+
+def own_sizeof(t):
+    """For a class whose ``__sizeof__`` is Python code (which ``sys.getsizeof`` would run):
+    a function giving what ``sys.getsizeof`` gives for the nearest C ``__sizeof__`` of its
+    MRO, plus the GC and managed pre-headers.  None for every other type."""
+    if type(_lookup(t, '__sizeof__')) is not types.FunctionType:
+        return None
+    c_sizeof = None
+    for c in _type_mro(t):
+        v = _type_dict(c).get('__sizeof__')
+        if v is not None and type(v) is not types.FunctionType:
+            c_sizeof = v
+            break
+    if c_sizeof is None:
+        c_sizeof = object.__dict__['__sizeof__']
+    fl = TF(t)
+    pre = (16 if fl & HAVE_GC else 0) + (16 if fl & _PREHEADER else 0)
+    return lambda x: c_sizeof(x) + pre
 
 
 def keyname(k):
-    """heapy's name of the edge from a dict to the value at key ``k``."""
+    """heapy's name of the edge from a dict to the value at key ``k``: ``[repr(k)]``,
+    when that repr runs none of the program's code; else the key's type and address."""
+    if type(k) is not str and not safe_repr(k):
+        return '[<%s object at %#x>]' % (_type_name(type(k)), id(k))
     try:
         return '[%r]' % (k,)
     except Exception:
@@ -153,7 +222,7 @@ def members(t):
     if r is None:
         r = []
         seen = set()
-        for c in getattr(t, '__mro__', (t,)):
+        for c in _type_mro(t):
             try:
                 items = list(_type_dict(c).items())
             except Exception:
@@ -180,7 +249,7 @@ def generic(o):
     """Any object: tp_traverse referents named by ob_type, members, __dict__."""
     t = type(o)
     cands = [(t, '->ob_type')]
-    if t.__flags__ & (MANAGED_DICT | HEAPTYPE) or t.__dictoffset__:
+    if TF(t) & (MANAGED_DICT | HEAPTYPE) or TD(t):
         d = get_dict(o)
         if d is not None:
             cands.append((d, '.__dict__'))
@@ -206,7 +275,7 @@ def generic_container(o):
     elif isinstance(o, (set, frozenset)):
         for v in (set.__iter__(o) if isinstance(o, set) else frozenset.__iter__(o)):
             cands.append((v, TAG_SET))
-    if t.__dictoffset__ or t.__flags__ & MANAGED_DICT:
+    if TD(t) or TF(t) & MANAGED_DICT:
         d = get_dict(o)
         if d is not None:
             cands.append((d, '.__dict__'))
@@ -218,7 +287,7 @@ def extras(o, t):
     """Edges a Python class adds to a builtin container base: type, dict, slots."""
     tg = [t]
     nm = ['->ob_type']
-    if t.__flags__ & MANAGED_DICT or t.__dictoffset__:
+    if TF(t) & MANAGED_DICT or TD(t):
         d = get_dict(o)
         if d is not None:
             tg.append(d)
@@ -248,12 +317,12 @@ def instance(o):
     tg = []
     nm = []
     _slot_values(o, t, tg, nm)
-    if t.__flags__ & MANAGED_DICT or t.__dictoffset__:
+    if TF(t) & MANAGED_DICT or TD(t):
         d = get_dict(o)
         if d is not None:
             tg.append(d)
             nm.append('.__dict__')
-            if VER >= (3, 13) and t.__flags__ & INLINE_VALUES and d:
+            if VER >= (3, 13) and TF(t) & INLINE_VALUES and d:
                 # 3.13: a materialised dict shares the instance's inline values, and the
                 # instance's traverse still visits them: heapy names those edges '.attr'
                 ids = set(map(id, get_referents(o)))
@@ -356,12 +425,12 @@ SUBTYPE_TRAVERSE = _subtype_traverse_ptr()
 def is_python_class(t):
     """True when t's instances are traversed by CPython's subtype_traverse."""
     off = T.get('tp_traverse')
-    return (off is not None and t.__flags__ & HEAPTYPE
+    return (off is not None and TF(t) & HEAPTYPE
             and word(id(t) + off) == SUBTYPE_TRAVERSE)
 
 
 def solid_base(t):
-    for c in t.__mro__:
-        if not c.__flags__ & HEAPTYPE:
+    for c in TM(t):
+        if not TF(c) & HEAPTYPE:
             return c
     return object

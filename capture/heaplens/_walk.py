@@ -36,6 +36,7 @@ LEAF, LIST, TUPLE, DICT, SET, INST, PROD, SUBLIST, SUBTUPLE, SUBDICT, SUBSET = r
 _P = 8
 _word = N.word
 _VER = sys.version_info[:2]
+TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could run code)
 
 
 if _VER == (3, 12):
@@ -73,7 +74,7 @@ def _classify(t):
     if t is types.MappingProxyType:
         return PROD, N.mappingproxy
     if t is types.BuiltinFunctionType or (
-            issubclass(t, types.BuiltinFunctionType) and not t.__flags__ & N.HEAPTYPE):
+            issubclass(t, types.BuiltinFunctionType) and not TF(t) & N.HEAPTYPE):
         return PROD, N.cfunction
     if N.is_python_class(t):
         sb = N.solid_base(t)
@@ -88,7 +89,7 @@ def _classify(t):
         if sb is set or sb is frozenset:
             return SUBSET, None
         return PROD, N.generic
-    if not t.__flags__ & N.HAVE_GC:
+    if not TF(t) & N.HAVE_GC:
         return LEAF, None
     if issubclass(t, (dict, list, tuple, set, frozenset)):
         return PROD, N.generic_container
@@ -141,6 +142,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     pd_o = array('I')
     pd_s = array('I')
     pfuncs = {}
+    pysize = {}  # type -> size function, for classes that define __sizeof__ in Python
     sites = {}
     tagged = []  # dicts not entered because of guppy's hiding tag
     stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
@@ -148,7 +150,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     dunder = None  # the string number of '.__dict__' (redacting walks only)
     state = (objs, index, strs, newstrs, tnum, tlist, tlabel, kinds, keycache,
              modn_o, modn_s, addr, typ, deg, et, en, stats, w, pv_o, pv_s, pd_o, pd_s,
-             pfuncs, sites, tagged) + ((rkeys,) if rkeys is not None else ())
+             pfuncs, sites, tagged, pysize) + ((rkeys,) if rkeys is not None else ())
     hidden = {id(x) for x in state + (N._members_cache, CF.static_subclasses,
                                       CF.subclass_dicts)}
     hidden.add(id(state))
@@ -245,15 +247,20 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
         vals = list(dict_values(o))
         if rkeys is not None and id(o) not in rkeys.owned:
             nm = [S(rkeys.name(keyname(k))) for k in keys]
+        elif len(set(map(type, keys))) == 1 and type(keys[0]) is str:
+            nm = list(map(kc_get, keys))  # str keys only: hashing them runs no code
         else:
-            nm = list(map(kc_get, keys))
+            nm = [None] * n  # a lookup would hash (and compare) the other keys
         if None in nm:
             for j, v in enumerate(nm):
                 if v is None:
                     k = keys[j]
-                    v = S(keyname(k))
                     if type(k) is str:
-                        keycache[k] = v
+                        v = kc_get(k)
+                        if v is None:
+                            v = keycache[k] = S(keyname(k))
+                    else:
+                        v = S(keyname(k))
                     nm[j] = v
         if len(get_referents(o)) != n:  # a general dict: its keys are visited
             vals.extend(keys)
@@ -278,6 +285,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
                     tnum[t] = len(tlist)
                     tlist.append(t)
                     tlabel.append(S(type_label(t)))
+                    f = N.own_sizeof(t)
+                    if f is not None:
+                        pysize[t] = f
             tns = list(map(tnum_get, ts))
         addr.extend(map(id, part))
         typ.extend(tns)
@@ -288,12 +298,15 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             w.strings(newstrs)
             del newstrs[:]
         try:
+            if pysize and not pysize.keys().isdisjoint(ts):
+                raise TypeError  # a class's own __sizeof__ is the program's code
             sizes = array('Q', map(getsizeof, part))
         except Exception:
             sizes = array('Q')
-            for x in part:
+            for x, t in zip(part, ts):
                 try:
-                    sizes.append(getsizeof(x))
+                    f = pysize.get(t)
+                    sizes.append(getsizeof(x) if f is None else f(x))
                 except Exception:
                     sizes.append(0)
         if a == 0:
@@ -408,17 +421,15 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
                         nm = rkeys.names(o, nm)
                     emit(tg, conv(nm))
                     if t is types.ModuleType:  # heapy's bymodule: exact modules only
-                        try:
-                            mn = o.__name__
-                        except Exception:
-                            mn = None
+                        d = N.get_dict(o)  # (not o.__name__: a module __getattr__ may run)
+                        mn = dict_get(d, '__name__') if type(d) is dict else None
                         if isinstance(mn, str):
                             modn_o.append(i)
                             modn_s.append(S(mn))
                 else:
                     # was the managed dict absent before we asked for it?  (3.12 keeps
                     # dict-or-values in one slot, values tagged with the low bit)
-                    pre = managed_check and t.__flags__ & MANAGED and _no_dict(_word(id(o) - 3 * _P))
+                    pre = managed_check and TF(t) & MANAGED and _no_dict(_word(id(o) - 3 * _P))
                     if k == INST:
                         tg, nm = N.instance(o)
                         nm = conv(nm)
