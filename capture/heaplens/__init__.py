@@ -18,6 +18,7 @@ import time
 
 from . import _redact
 from ._upload import UploadError, upload
+from ._guard import CaptureTimeout, MemFile, Quiet
 from ._identity import Tracker, reference
 from ._walk import walk
 from ._writer import Writer
@@ -25,7 +26,8 @@ from ._writer import Writer
 __version__ = '0.1.0'
 AGENT = 'heaplens-capture ' + __version__
 
-__all__ = ['dump', 'setref', 'reference', 'upload', 'UploadError', 'AGENT']
+__all__ = ['dump', 'setref', 'reference', 'upload', 'UploadError', 'CaptureTimeout',
+           'AGENT']
 
 
 def _process_start():
@@ -63,7 +65,7 @@ def _meta(name, t0):
 
 
 def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreachable=True,
-         _frame=None, *, values='all', url=None, token=None):
+         _frame=None, *, values='all', url=None, token=None, timeout=None, track=False):
     """Write a snapshot of the calling process's heap to ``path``.
 
     ``values``: ``'all'`` (every value preview and dict key, as heapy shows them),
@@ -84,9 +86,19 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     strings, types, materialized_dicts, unreachable, previews, producers,
     duration_s, bytes, capture_seq).
 
+    The walk holds the GIL from its first object to its last (no other thread runs
+    meanwhile) and writes into memory; the file is written after it, with the
+    program's switch interval and GC settings restored.  ``timeout`` (seconds): a
+    walk still running then stops with :class:`CaptureTimeout`; nothing is written
+    and the settings are restored.
+
     Every object is marked with the capture since which the agent has seen it
     (``seen``); after ``setref()`` the marks say which objects existed at the
     reference point (heaplens's ``heapnew`` query), see ``docs/identity.md``.
+    ``track=True`` keeps this capture's identities (addresses, types, sizes, weak
+    references: about 30-100 bytes per object, docs/identity.md) so that a later dump
+    can be compared with it (``heaplens newobjects``); by default a dump keeps no
+    per-object state once it returns.
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
@@ -98,25 +110,23 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
         fd, path = tempfile.mkstemp(prefix='heaplens-', suffix='.hls')
         os.close(fd)
     caller = _frame if _frame is not None else sys._getframe(1)
+    keep = track
     path = os.fspath(path)
     t0 = time.time()
     c0 = time.perf_counter()
     if collect:
         gc.collect()
-    old_interval = sys.getswitchinterval()
-    was_enabled = gc.isenabled()
+    meta = _meta(name, t0)  # before the walk: gethostname() releases the GIL
     tmp = path + '.tmp'
-    track = None
+    track = buf = None
     try:
-        sys.setswitchinterval(1000.0)  # keep other threads still meanwhile
-        gc.disable()
-        with open(tmp, 'wb') as f:
-            w = Writer(f)
-            track = Tracker(is_setref=False)
+        buf = MemFile()
+        with Quiet(timeout) as q:
+            w = Writer(buf)
+            track = Tracker(is_setref=False, keep=keep)
             stats = walk(w, caller, chunk=chunk, previews=previews,
-                         unreachable=unreachable, values=values, track=track)
+                         unreachable=unreachable, values=values, track=track, guard=q)
             stats['duration_s'] = time.perf_counter() - c0
-            meta = _meta(name, t0)
             meta['duration_s'] = stats['duration_s']
             meta['materialized_dicts'] = stats['materialized_dicts']
             _redact.meta(meta, values)
@@ -125,7 +135,11 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
             track.finish()
             w.meta(meta)
             w.finish()
-            stats['bytes'] = f.tell()
+            stats['bytes'] = buf.size
+        # the program's settings are back: a thread that takes the GIL while the file
+        # is written gives it back after its usual switch interval
+        with open(tmp, 'wb') as f:
+            buf.copy_to(f)
         os.replace(tmp, path)
     except BaseException:
         for p in (tmp, path) if temporary else (tmp,):
@@ -135,10 +149,7 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
                 pass
         raise
     finally:
-        del caller, track
-        sys.setswitchinterval(old_interval)
-        if was_enabled:
-            gc.enable()
+        del caller, track, buf
     if url is not None:
         try:
             return upload(path, url, name=name or 'python-%d' % os.getpid(), token=token)
@@ -158,7 +169,7 @@ class _Sink:
         return 0
 
 
-def setref(collect=True, _frame=None):
+def setref(collect=True, _frame=None, timeout=None):
     """Set a reference point, like heapy's ``hp.setref()``: later dumps mark which
     objects already existed now (the query ``heapnew`` shows the others).
 
@@ -174,19 +185,13 @@ def setref(collect=True, _frame=None):
     caller = _frame if _frame is not None else sys._getframe(1)
     if collect:
         gc.collect()
-    old_interval = sys.getswitchinterval()
-    was_enabled = gc.isenabled()
     track = None
     try:
-        sys.setswitchinterval(1000.0)
-        gc.disable()
-        track = Tracker(is_setref=True)
-        walk(Writer(_Sink()), caller, previews=False, producers=False, unreachable=False,
-             track=track)
-        track.finish()
+        with Quiet(timeout) as q:
+            track = Tracker(is_setref=True)
+            walk(Writer(_Sink()), caller, previews=False, producers=False,
+                 unreachable=False, track=track, guard=q)
+            track.finish()
     finally:
         del caller, track
-        sys.setswitchinterval(old_interval)
-        if was_enabled:
-            gc.enable()
     return reference()

@@ -7,14 +7,26 @@ module finds the byte offsets of those fields at import time by probing sample
 objects whose field values are known, verifies every offset, and disables a
 field (returns ``None`` for its offset) rather than guessing when a probe fails.
 Nothing here writes memory.
+
+Probes dereference guessed pointers only through ``peek`` (a read of
+``/proc/self/mem``, which fails cleanly on an unmapped address instead of faulting)
+and never make an object from a guessed pointer: a field is accepted when the words
+it points at equal the identities of objects the probe holds.  During the walk,
+objects are made from pointers only under the rules listed in capture/README.md
+("Memory read by offset"): through ``refmap`` (the pointer must be one of the
+object's ``gc.get_referents``), or ``field`` on a field that holds a strong
+reference of an object the walker keeps alive, read and taken in one step.
 """
 
 import ctypes
+import gc
+import os
 import sys
 
 _VER = sys.version_info[:2]
 _P = ctypes.sizeof(ctypes.c_void_p)
 _word = ctypes.c_void_p.from_address
+_py_object = ctypes.py_object
 
 try:
     from _ctypes import PyObj_FromPtr as obj_from_ptr
@@ -26,6 +38,84 @@ except ImportError:  # pragma: no cover
 def word(addr):
     """The pointer-sized word at ``addr`` (0 for NULL)."""
     return _word(addr).value or 0
+
+
+def _open_mem():
+    try:
+        return os.open('/proc/self/mem', os.O_RDONLY)
+    except OSError:  # pragma: no cover - not Linux
+        return None
+
+
+_MEM = _open_mem()
+# without /proc/self/mem, guessed pointers are followed only on the layouts tested here
+_TRUST = _VER <= (3, 13)
+
+
+def peek(addr):
+    """The word at ``addr``, read so that a bad address gives 0 instead of a fault.
+
+    Used by the import-time probes for every pointer they have not yet verified."""
+    if not addr or addr < 4096:
+        return 0
+    if _MEM is None:
+        return word(addr) if _TRUST else 0
+    try:
+        b = os.pread(_MEM, _P, addr)
+    except (OSError, OverflowError, ValueError):
+        return 0
+    return int.from_bytes(b, sys.byteorder) if len(b) == _P else 0
+
+
+def _tuple_at(p, ids):
+    """Does ``p`` point at a tuple holding exactly the objects ``ids`` (in any order)?"""
+    return (bool(p) and peek(p + _P) == id(tuple) and peek(p + 2 * _P) == len(ids)
+            and sorted(peek(p + (3 + i) * _P) for i in range(len(ids))) == sorted(ids))
+
+
+def refmap(refs):
+    """{address: object} of an object's referents (its ``tp_traverse``)."""
+    return {id(r): r for r in refs}
+
+
+def field_ref(obj, off, rm):
+    """The object in the pointer field at ``off`` of ``obj`` if it is one of the
+    referents ``rm`` (``refmap(gc.get_referents(obj))``), else None."""
+    p = word(id(obj) + off)
+    return rm.get(p) if p else None
+
+
+def _probe_seq():
+    """Where tuple and list items are, and the order their traversal visits them."""
+    a, b, c = object(), object(), object()
+    t = (a, b, c)
+    lst = [a, b, c]
+    res = {}
+    off = tuple.__basicsize__
+    if [peek(id(t) + off + i * _P) for i in range(3)] == [id(a), id(b), id(c)]:
+        res['tuple_items'] = off
+    p = peek(id(lst) + 3 * _P)
+    if p and [peek(p + i * _P) for i in range(3)] == [id(a), id(b), id(c)]:
+        res['list_items'] = 3 * _P
+    res['reversed'] = (gc.get_referents(t) == [c, b, a] and
+                       gc.get_referents(lst) == [c, b, a])
+    res['forward'] = (gc.get_referents(t) == [a, b, c] and
+                      gc.get_referents(lst) == [a, b, c])
+    return res
+
+
+def item_addrs(o, n, is_list):
+    """The addresses in the first ``n`` item slots of tuple or list ``o`` (0 for an empty
+    slot), read as numbers: a slot may be NULL in a tuple or list a C extension is
+    still filling (guppy's classifiers keep such tuples), and Python's own iteration
+    crashes on it.  None when the layout probe failed."""
+    off = SEQ.get('list_items' if is_list else 'tuple_items')
+    if off is None or n <= 0:
+        return [] if off is not None else None
+    base = word(id(o) + off) if is_list else id(o) + off
+    if not base:
+        return [0] * n
+    return [v or 0 for v in (ctypes.c_void_p * n).from_address(base)]
 
 
 def _find(obj, target_id, limit):
@@ -61,8 +151,7 @@ def _probe_type():
         res['tp_subclasses'] = mro + 2 * _P
     name = _find(T, id(T.__name__), limit)
     if name is not None and word(id(T) + name + 2 * _P) == id(T.__qualname__):
-        slots = obj_from_ptr(word(id(T) + name + _P))
-        if slots == ('probe_a', 'probe_b'):
+        if _tuple_at(word(id(T) + name + _P), [id('probe_a'), id('probe_b')]):
             res['ht_name'] = name
             res['ht_slots'] = name + _P
             res['ht_qualname'] = name + 2 * _P
@@ -71,11 +160,14 @@ def _probe_type():
     if 'tp_subclasses' in res:
         B = T.__base__
         p = word(id(B) + res['tp_subclasses'])
+        # a dict (3.9-3.12 heap types) holding a weakref to T: found among the GC's
+        # objects by its address, never made from the pointer
         ok = False
-        if p:
-            d = obj_from_ptr(p)
-            ok = type(d) is dict and any(
-                getattr(w, '__call__', None) and w() is T for w in d.values())
+        if p and peek(p + _P) == id(dict):
+            import weakref
+            for d in gc.get_referrers(*weakref.getweakrefs(T)):
+                if id(d) == p and type(d) is dict:
+                    ok = True
         if not ok:
             del res['tp_subclasses']
     return res
@@ -97,9 +189,7 @@ def _probe_code():
         return res
     if _VER >= (3, 11):
         p = word(id(co) + fn - 2 * _P)
-        names = obj_from_ptr(p) if p else None
-        if type(names) is tuple and set(names) == set(
-                co.co_varnames + co.co_cellvars + co.co_freevars):
+        if _tuple_at(p, list(map(id, co.co_varnames + co.co_cellvars + co.co_freevars))):
             res['co_localsplusnames'] = fn - 2 * _P
             res['co_localspluskinds'] = fn - _P
         lt = _find(co, id(co.co_linetable), limit)
@@ -112,7 +202,7 @@ def _probe_code():
             else:
                 for off in (lt + 2 * _P, lt + 3 * _P):
                     p = word(id(co) + off)
-                    if p and word(p) == id(bc):
+                    if p and peek(p) == id(bc):
                         res['_co_cached'] = off
                         break
     return res
@@ -156,10 +246,10 @@ def _probe_frame():
     def sample(a_heaplens_probe):
         fr = sys._getframe()
         p = word(id(fr) + 3 * _P)  # f_back, then f_frame
-        return bool(p) and (word(p + lay['f_code']) == id(fr.f_code)
-                            and word(p + lay['f_globals']) == id(fr.f_globals)
-                            and word(p + lay['frame_obj']) == id(fr)
-                            and word(p + 9 * _P) == id(a_heaplens_probe))
+        return bool(p) and (peek(p + lay['f_code']) == id(fr.f_code)
+                            and peek(p + lay['f_globals']) == id(fr.f_globals)
+                            and peek(p + lay['frame_obj']) == id(fr)
+                            and peek(p + 9 * _P) == id(a_heaplens_probe))
     if not sample(object()):
         return {}
     lay['f_frame'] = 3 * _P
@@ -174,14 +264,19 @@ def _safe(fn):
         return {}
 
 
+SEQ = _safe(_probe_seq)
 TYPE = _safe(_probe_type)
 CODE = _safe(_probe_code)
 FUNC = _safe(_probe_func)
 FRAME = _safe(_probe_frame)
+if _MEM is not None:
+    os.close(_MEM)
+    _MEM = None
 
 try:
     _getdictptr = ctypes.pythonapi._PyObject_GetDictPtr
-    _getdictptr.argtypes = [ctypes.py_object]
+    # no argtypes: py_object.from_param runs isinstance(), which asks the object for
+    # __class__ (the program's property or __getattr__); a py_object made here does not
     _getdictptr.restype = ctypes.c_void_p
 except Exception:  # pragma: no cover
     _getdictptr = None
@@ -194,7 +289,7 @@ def get_dict(obj):
     None when the object has no dict slot or it is empty (NULL)."""
     if _getdictptr is None:
         return None
-    pp = _getdictptr(obj)
+    pp = _getdictptr(_py_object(obj))
     if not pp:
         return None
     p = word(pp)

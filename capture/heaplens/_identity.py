@@ -24,6 +24,7 @@ from array import array
 from ._walk import _heapy_tag
 
 _wr_type = weakref.ref
+_weakrefoffset = type.__dict__['__weakrefoffset__'].__get__
 #: types whose weak reference list heapy (and the walker) show as a reference
 #: (``co_weakreflist``): a weak reference to them would be visible in the heap
 _NO_WITNESS = (types.CodeType,)
@@ -83,12 +84,16 @@ class Tracker:
     """Marks the objects of one capture (chunk by chunk, as the walker flushes them) with
     their first-seen sequence number, and records them for the next capture."""
 
-    def __init__(self, is_setref):
+    def __init__(self, is_setref, keep=None):
+        """``keep``: record this capture for later ones (always for a setref; for a dump
+        only when asked: ``dump(track=True)``).  A dump that keeps nothing still marks
+        its objects against the reference point and the last kept capture."""
         p = process()
         p.seq += 1
         self.p = p
         self.seq = p.seq
         self.is_setref = is_setref
+        self.keep = is_setref or bool(keep)
         self.cur = _Capture(p.seq, time.time())
         self.olds = [c for c in (p.prev, p.ref) if c is not None]
         # transient: address -> index into each earlier capture's arrays
@@ -122,6 +127,13 @@ class Tracker:
         cur = self.cur
         out = array('I')
         olds = self.olds
+        if not olds and not self.keep:
+            # nothing to compare with and nothing to keep: every object is first seen now
+            out.fromlist([seq] * len(ids))
+            if root and len(out):
+                out[0] = 0
+            return out
+        keep = self.keep
         index = self.index
         wable = self.weakrefable
         for o, k, t, s in zip(objs, ids, types, sizes):
@@ -132,7 +144,7 @@ class Tracker:
             tk = id(t)
             w = wable.get(t)
             if w is None:
-                w = wable[t] = bool(getattr(t, '__weakrefoffset__', 0)) and t not in _NO_WITNESS
+                w = wable[t] = bool(_weakrefoffset(t)) and t not in _NO_WITNESS
             first = seq
             for c, ix in zip(olds, index):
                 j = ix.get(k)
@@ -147,6 +159,8 @@ class Tracker:
                     first = c.first[j]
                     break
             out.append(first)
+            if not keep:
+                continue
             cur.ids.append(k)
             cur.tids.append(tk)
             cur.sizes.append(s)
@@ -159,14 +173,18 @@ class Tracker:
         return out
 
     def finish(self):
-        """Makes this capture the previous one (and the reference point for setref)."""
+        """Makes this capture the previous one (and the reference point for setref) when
+        it is kept; drops every transient table either way."""
         p = self.p
         self.index = []
         self.olds = []
-        p.prev = self.cur
+        self.weakrefable = {}
+        cur, self.cur = self.cur, None
+        if self.keep:
+            p.prev = cur
         if self.is_setref:
-            p.ref = self.cur
-        return self.cur
+            p.ref = cur
+        return cur
 
     def meta(self):
         """META keys of this capture (docs/format.md)."""

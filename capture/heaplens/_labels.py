@@ -22,6 +22,8 @@ for _k, _v in sorted(builtins.__dict__.items()):
     if isinstance(_v, type):
         _inv[_v] = _k
 _inv[types.ModuleType] = 'module'
+_module_of = type.__dict__['__module__'].__get__
+_name_of = type.__dict__['__name__'].__get__
 _inv[types.FunctionType] = 'function'
 del _k, _v
 
@@ -31,12 +33,13 @@ def type_label(t):
     lab = _inv.get(t)
     if lab is not None:
         return lab
+    # type's own getters: a metaclass's __getattribute__ or properties never run
     try:
-        mod = t.__module__
+        mod = _module_of(t)
     except Exception:
         mod = None
     try:
-        name = t.__name__
+        name = _name_of(t)
     except Exception:
         name = '?'
     if not isinstance(name, str):

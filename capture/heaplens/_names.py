@@ -35,6 +35,13 @@ _P = 8
 word = _cptr.word
 obj_from_ptr = _cptr.obj_from_ptr
 field = _cptr.field
+field_ref = _cptr.field_ref
+refmap = _cptr.refmap
+item_addrs = _cptr.item_addrs
+#: get_referents of a tuple or list visits the items last to first (True), first to
+#: last (False), or in an order the probe did not recognise (None)
+SEQ_REVERSED = (True if _cptr.SEQ.get('reversed') else
+                False if _cptr.SEQ.get('forward') else None)
 get_dict = _cptr.get_dict
 T = _cptr.TYPE
 C = _cptr.CODE
@@ -42,10 +49,79 @@ F = _cptr.FUNC
 FR = _cptr.FRAME
 MemberDescriptorType = types.MemberDescriptorType
 _type_dict = type.__dict__['__dict__'].__get__
+TD = type.__dict__['__dictoffset__'].__get__  # (not t.__dictoffset__: a metaclass could run code)
+TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could run code)
+TM = type.__dict__['__mro__'].__get__  # (not t.__mro__: a metaclass could run code)
+
+
+_type_mro = type.__dict__['__mro__'].__get__
+_type_name = type.__dict__['__name__'].__get__
+#: reprs that run no Python code and call no other object's repr
+_SAFE_REPRS = {id(c.__dict__['__repr__']) for c in (
+    object, type, int, float, str, bytes, bool, complex, type(None), type(Ellipsis))}
+_ATOMS = {str, int, float, bool, type(None), bytes, complex}
+
+
+def _lookup(t, name):
+    """What ``t.name`` resolves to in ``t``'s MRO, found without running any code."""
+    for c in _type_mro(t):
+        d = _type_dict(c)
+        if name in d:
+            return d[name]
+    return None
+
+
+def safe_repr(k, depth=0):
+    """Can ``repr(k)`` run without calling the program's own code?  True for the
+    atoms, types, instances whose repr is ``object``'s, tuples, frozensets and
+    namedtuples of such, and enum members with such a value."""
+    t = type(k)
+    if t in _ATOMS:
+        return True
+    if depth > 20:
+        return False
+    r = _lookup(t, '__repr__')
+    if id(r) in _SAFE_REPRS:
+        return True
+    if t is tuple or t is frozenset:
+        return all(safe_repr(x, depth + 1) for x in k)
+    if type(r) is types.FunctionType:
+        m = r.__module__
+        if m == 'enum':
+            d = get_dict(k)
+            return type(d) is dict and safe_repr(d.get('_value_'), depth + 1)
+        if m == 'collections' and r.__qualname__ == 'namedtuple.<locals>.__repr__':
+            return all(safe_repr(x, depth + 1) for x in tuple.__iter__(k))
+    return False
+
+
+_PREHEADER = (MANAGED_DICT | (1 << 3)) if VER >= (3, 12) else MANAGED_DICT if VER >= (3, 11) else 0
+
+
+def own_sizeof(t):
+    """For a class whose ``__sizeof__`` is Python code (which ``sys.getsizeof`` would run):
+    a function giving what ``sys.getsizeof`` gives for the nearest C ``__sizeof__`` of its
+    MRO, plus the GC and managed pre-headers.  None for every other type."""
+    if type(_lookup(t, '__sizeof__')) is not types.FunctionType:
+        return None
+    c_sizeof = None
+    for c in _type_mro(t):
+        v = _type_dict(c).get('__sizeof__')
+        if v is not None and type(v) is not types.FunctionType:
+            c_sizeof = v
+            break
+    if c_sizeof is None:
+        c_sizeof = object.__dict__['__sizeof__']
+    fl = TF(t)
+    pre = (16 if fl & HAVE_GC else 0) + (16 if fl & _PREHEADER else 0)
+    return lambda x: c_sizeof(x) + pre
 
 
 def keyname(k):
-    """heapy's name of the edge from a dict to the value at key ``k``."""
+    """heapy's name of the edge from a dict to the value at key ``k``: ``[repr(k)]``,
+    when that repr runs none of the program's code; else the key's type and address."""
+    if type(k) is not str and not safe_repr(k):
+        return '[<%s object at %#x>]' % (_type_name(type(k)), id(k))
     try:
         return '[%r]' % (k,)
     except Exception:
@@ -97,42 +173,47 @@ def assign(refs, cands):
     return tg, names
 
 
+def dense_items(o, n):
+    """The items of exact tuple or list ``o`` (length ``n``) in index order, from its
+    traversal, or None when a slot is empty or the order is unknown (then use
+    ``seq_items``).  Never Python's iteration, which crashes on an empty slot."""
+    refs = get_referents(o)
+    if len(refs) != n or SEQ_REVERSED is None:
+        return None
+    if SEQ_REVERSED:
+        refs.reverse()
+    return refs
+
+
+def seq_items(o, n, is_list, refs=None):
+    """(items, indices) of a tuple or list (or a subclass instance) ``o`` with ``n``
+    slots: the slot addresses are read as numbers and each non-empty one is matched
+    to an object of ``o``'s traversal, which is what is returned.  A slot that is
+    not among the referents (it cannot be, unless the layout probe is wrong) is
+    left out."""
+    if refs is None:
+        refs = get_referents(o)
+    addrs = item_addrs(o, n, is_list)
+    if addrs is None:  # layout unknown: the referents, unnamed
+        return refs, [None] * len(refs)
+    rm = refmap(refs)
+    tg = []
+    idx = []
+    for i, a in enumerate(addrs):
+        if a:
+            r = rm.get(a)
+            if r is not None:
+                tg.append(r)
+                idx.append(i)
+    return tg, idx
+
+
+def index_names(idx):
+    """Edge names ``[i]`` for item indices (None: unnamed)."""
+    return ['' if i is None else TAG_INDEX | i if i <= LOW else '[%d]' % i for i in idx]
+
+
 _members_cache = {}
-
-#: 3.12+: id(static builtin type) -> its tp_subclasses dict, which CPython keeps in the
-#: interpreter state (filled by the walker for one capture, then cleared)
-static_subclasses = {}
-
-
-def find_static_subclasses():
-    """3.12+: find the tp_subclasses dicts of static builtin types by their contents.
-
-    Such a dict maps ``id(S)`` to ``weakref(S)`` for each direct subclass S of the type;
-    heapy reaches it through the type (``->tp_subclasses``), Python cannot name it."""
-    out = {}
-    if VER < (3, 12):
-        return out
-    import weakref
-    wr_type = weakref.ReferenceType
-    for d in gc.get_objects():
-        if type(d) is not dict or not d:
-            continue
-        try:
-            k, v = next(iter(d.items()))
-            if type(v) is not wr_type or type(k) is not int:
-                continue
-            sub = v()
-            if not isinstance(sub, type) or k != id(sub):
-                continue
-            for b in type.__dict__['__bases__'].__get__(sub):
-                if b.__flags__ & STATIC_BUILTIN and id(b) not in out:
-                    live = b.__subclasses__()
-                    if live and all(id(x) in d for x in live):
-                        out[id(b)] = d
-                        break
-        except Exception:
-            continue
-    return out
 
 
 def members(t):
@@ -141,7 +222,7 @@ def members(t):
     if r is None:
         r = []
         seen = set()
-        for c in getattr(t, '__mro__', (t,)):
+        for c in _type_mro(t):
             try:
                 items = list(_type_dict(c).items())
             except Exception:
@@ -168,7 +249,7 @@ def generic(o):
     """Any object: tp_traverse referents named by ob_type, members, __dict__."""
     t = type(o)
     cands = [(t, '->ob_type')]
-    if t.__flags__ & (MANAGED_DICT | HEAPTYPE) or t.__dictoffset__:
+    if TF(t) & (MANAGED_DICT | HEAPTYPE) or TD(t):
         d = get_dict(o)
         if d is not None:
             cands.append((d, '.__dict__'))
@@ -187,13 +268,14 @@ def generic_container(o):
             cands.append((v, keyname(k)))
             cands.append((k, TAG_KEY | i if i <= LOW else '.keys()[%d]' % i))
     elif isinstance(o, (list, tuple)):
-        it = list.__iter__(o) if isinstance(o, list) else tuple.__iter__(o)
-        for i, v in enumerate(it):
-            cands.append((v, TAG_INDEX | i if i <= LOW else '[%d]' % i))
+        is_list = isinstance(o, list)
+        n = (list.__len__ if is_list else tuple.__len__)(o)
+        tg, idx = seq_items(o, n, is_list)
+        cands.extend(zip(tg, index_names(idx)))
     elif isinstance(o, (set, frozenset)):
         for v in (set.__iter__(o) if isinstance(o, set) else frozenset.__iter__(o)):
             cands.append((v, TAG_SET))
-    if t.__dictoffset__ or t.__flags__ & MANAGED_DICT:
+    if TD(t) or TF(t) & MANAGED_DICT:
         d = get_dict(o)
         if d is not None:
             cands.append((d, '.__dict__'))
@@ -205,7 +287,7 @@ def extras(o, t):
     """Edges a Python class adds to a builtin container base: type, dict, slots."""
     tg = [t]
     nm = ['->ob_type']
-    if t.__flags__ & MANAGED_DICT or t.__dictoffset__:
+    if TF(t) & MANAGED_DICT or TD(t):
         d = get_dict(o)
         if d is not None:
             tg.append(d)
@@ -235,12 +317,12 @@ def instance(o):
     tg = []
     nm = []
     _slot_values(o, t, tg, nm)
-    if t.__flags__ & MANAGED_DICT or t.__dictoffset__:
+    if TF(t) & MANAGED_DICT or TD(t):
         d = get_dict(o)
         if d is not None:
             tg.append(d)
             nm.append('.__dict__')
-            if VER >= (3, 13) and t.__flags__ & INLINE_VALUES and d:
+            if VER >= (3, 13) and TF(t) & INLINE_VALUES and d:
                 # 3.13: a materialised dict shares the instance's inline values, and the
                 # instance's traverse still visits them: heapy names those edges '.attr'
                 ids = set(map(id, get_referents(o)))
@@ -259,20 +341,42 @@ def function(o):
              (o.__defaults__, '.__defaults__'), (o.__kwdefaults__, '.__kwdefaults__'),
              (o.__doc__, '.__doc__'), (o.__name__, '.__name__'),
              (o.__closure__, '.__closure__'), (o.__qualname__, '.__qualname__')]
-    if 'func_dict' in F:
-        cands.append((field(o, F['func_dict']), '.__dict__'))
-    if 'func_annotations' in F:
-        cands.append((field(o, F['func_annotations']), '.__annotations__'))
+    refs = get_referents(o)
+    if 'func_dict' in F or 'func_annotations' in F:
+        rm = refmap(refs)  # both fields are visited by func_traverse
+        if 'func_dict' in F:
+            cands.append((field_ref(o, F['func_dict'], rm), '.__dict__'))
+        if 'func_annotations' in F:
+            cands.append((field_ref(o, F['func_annotations'], rm), '.__annotations__'))
     if VER >= (3, 12):
         cands.append((getattr(o, '__type_params__', None), '.__type_params__'))
     t = type(o)
     if t is not types.FunctionType:
         cands.append((t, '->ob_type'))
         member_cands(o, t, cands)
-    return assign(get_referents(o), cands)
+    return assign(refs, cands)
+
+
+#: CPython gh-122695: on 3.12.0-3.12.5 (and 3.13 before rc2) the ``_asyncio`` module's
+#: tp_traverse visits its FutureIter free list, so ``gc.get_referents`` hands out freed
+#: objects (refcount 0); when the caller drops them they are freed again and the free
+#: list is corrupted (crashes, "Future object is not initialized").  Never traverse it.
+_ASYNCIO_FREELIST_BUG = ((3, 12, 0) <= sys.version_info[:3] < (3, 12, 6) or
+                         (sys.version_info[:3] == (3, 13, 0) and
+                          sys.version_info.releaselevel != 'final'))
+
+
+def bad_traverse(o):
+    """True for an object whose traversal must not be called (see above)."""
+    return _ASYNCIO_FREELIST_BUG and o is sys.modules.get('_asyncio')
 
 
 def module(o):
+    if bad_traverse(o):
+        # its dict only: the module state's references (types, cached functions) are
+        # lost here; they are reached through the dict or other modules as a rule
+        d = get_dict(o)
+        return ([d], ['.__dict__']) if d is not None else ([], [])
     refs = get_referents(o)
     d = get_dict(o)
     if len(refs) == 1 and refs[0] is d:
@@ -308,182 +412,6 @@ def mappingproxy(o):
     return refs, ['->mapping'] * len(refs)
 
 
-if VER >= (3, 11) and FR and 'co_localsplusnames' in C:
-    _fr_f_frame = FR['f_frame']
-    _fr_locals = FR['localsplus']
-    _fr_fields = [(FR[k], n) for k, n in (
-        ('f_func', '->f_func'), ('f_funcobj', '->f_funcobj'),
-        ('f_code', '.f_code'), ('f_builtins', '.f_builtins'),
-        ('f_globals', '.f_globals'),
-        ('f_locals', '->f_locals' if VER >= (3, 13) else '.f_locals'))
-        if k in FR]
-    _co_lpn = C['co_localsplusnames']
-
-    def frame(o):
-        """3.11+: heapy's frame_traverse, reading the _PyInterpreterFrame."""
-        tg = []
-        nm = []
-        back = o.f_back  # creates the previous frame object, as heapy does
-        if back is not None:
-            tg.append(back)
-            nm.append('.f_back')
-        tr = word(id(o) + 4 * _P)
-        if tr:
-            tg.append(obj_from_ptr(tr))
-            nm.append('.f_trace')
-        p = word(id(o) + _fr_f_frame)
-        if not p:
-            return tg, nm
-        co = None
-        for off, n in _fr_fields:
-            v = word(p + off)
-            if v:
-                ob = obj_from_ptr(v)
-                if n == '.f_code':
-                    if type(ob) is not types.CodeType:
-                        n = '->f_executable'
-                    else:
-                        co = ob
-                tg.append(ob)
-                nm.append(n)
-        if co is None:
-            return tg, nm
-        names = field(co, _co_lpn)
-        base = p + _fr_locals
-        for i in range(len(names)):
-            v = word(base + i * _P)
-            if v:
-                tg.append(obj_from_ptr(v))
-                nm.append('.f_locals[%r]' % (names[i],))
-        return tg, nm
-elif VER < (3, 11):
-    _fr_locals = FR.get('localsplus')
-
-    def frame(o):
-        co = o.f_code
-        cands = [(o.f_back, '.f_back'), (co, '.f_code'),
-                 (o.f_builtins, '.f_builtins'), (o.f_globals, '.f_globals')]
-        # f_locals field sits right after f_globals; reading it does not
-        # create the dict like the f_locals attribute would
-        cands.append((field(o, 7 * _P), '.f_locals'))
-        tr = o.f_trace
-        if tr is not None:
-            cands.append((tr, '.f_trace'))
-        if _fr_locals is not None:
-            names = co.co_varnames + co.co_cellvars + co.co_freevars
-            base = id(o) + _fr_locals
-            for i in range(len(names)):
-                v = word(base + i * _P)
-                if v:
-                    cands.append((obj_from_ptr(v), '.f_locals[%r]' % (names[i],)))
-        return assign(get_referents(o), cands)
-else:  # pragma: no cover - probes failed: degrade to what Python shows
-    def frame(o):
-        tg, nm = [], []
-        for a in ('f_back', 'f_code', 'f_builtins', 'f_globals'):
-            v = getattr(o, a)
-            if v is not None:
-                tg.append(v)
-                nm.append('.' + a)
-        return tg, nm
-
-
-def _code_fields():
-    out = []
-    if VER >= (3, 11):
-        for a in ('co_consts', 'co_names', 'co_exceptiontable', 'co_filename',
-                  'co_name', 'co_qualname', 'co_linetable'):
-            out.append((a, '.' + a))
-    else:
-        for a in ('co_code', 'co_consts', 'co_names', 'co_varnames', 'co_freevars',
-                  'co_cellvars', 'co_filename', 'co_name',
-                  'co_linetable' if VER >= (3, 10) else 'co_lnotab'):
-            out.append((a, '.' + a))
-    return out
-
-
-_cf = _code_fields()
-_cfields = [(C[k], n) for k, n in (
-    ('co_localsplusnames', '->co_localsplusnames'),
-    ('co_localspluskinds', '->co_localspluskinds'),
-    ('co_weakreflist', '.co_weakreflist'),
-    ('_co_code', '.co_code')) if k in C]
-_co_cached = C.get('_co_cached')
-_cached_names = ('.co_code', '.co_cellvars', '.co_freevars', '.co_varnames')
-
-
-def code(o):
-    tg = []
-    nm = []
-    for a, n in _cf:
-        v = getattr(o, a)
-        if v is not None:
-            tg.append(v)
-            nm.append(n)
-    base = id(o)
-    for off, n in _cfields:
-        v = word(base + off)
-        if v:
-            tg.append(obj_from_ptr(v))
-            nm.append(n)
-    if _co_cached is not None:
-        p = word(base + _co_cached)
-        if p:
-            for i, n in enumerate(_cached_names):
-                v = word(p + i * _P)
-                if v:
-                    tg.append(obj_from_ptr(v))
-                    nm.append(n)
-    return tg, nm
-
-
-_tfields = [(T[k], n) for k, n in (
-    ('tp_mro', '.__mro__'), ('tp_bases', '.__bases__'), ('tp_cache', '->tp_cache'),
-    ('tp_base', '.__base__')) if k in T]
-_hfields = [(T[k], n) for k, n in (
-    ('ht_name', '.__name__'), ('ht_slots', '.__slots__'),
-    ('ht_qualname', '.__qualname__'), ('ht_module', '->ht_module')) if k in T]
-_t_subclasses = T.get('tp_subclasses')
-
-
-def type_(o):
-    """heapy's type_traverse: dict, subclasses, mro, bases, cache, base, and
-    for heap types name, slots, qualname, module.  (No edge to the metaclass.)"""
-    tg = []
-    nm = []
-    try:
-        d = get_referents(_type_dict(o))
-        if d:
-            tg.append(d[0])
-            nm.append('.__dict__')
-    except Exception:
-        pass
-    flags = o.__flags__
-    base = id(o)
-    if _t_subclasses is not None and not (VER >= (3, 12) and flags & STATIC_BUILTIN):
-        v = word(base + _t_subclasses)
-        if v:
-            tg.append(obj_from_ptr(v))
-            nm.append('->tp_subclasses')
-    elif flags & STATIC_BUILTIN and VER >= (3, 12):
-        v = static_subclasses.get(base)
-        if v is not None:
-            tg.append(v)
-            nm.append('->tp_subclasses')
-    for off, n in _tfields:
-        v = word(base + off)
-        if v:
-            tg.append(obj_from_ptr(v))
-            nm.append(n)
-    if flags & HEAPTYPE:
-        for off, n in _hfields:
-            v = word(base + off)
-            if v:
-                tg.append(obj_from_ptr(v))
-                nm.append(n)
-    return tg, nm
-
-
 def _subtype_traverse_ptr():
     class _HeaplensProbeInstance:
         pass
@@ -497,12 +425,12 @@ SUBTYPE_TRAVERSE = _subtype_traverse_ptr()
 def is_python_class(t):
     """True when t's instances are traversed by CPython's subtype_traverse."""
     off = T.get('tp_traverse')
-    return (off is not None and t.__flags__ & HEAPTYPE
+    return (off is not None and TF(t) & HEAPTYPE
             and word(id(t) + off) == SUBTYPE_TRAVERSE)
 
 
 def solid_base(t):
-    for c in t.__mro__:
-        if not c.__flags__ & HEAPTYPE:
+    for c in TM(t):
+        if not TF(c) & HEAPTYPE:
             return c
     return object

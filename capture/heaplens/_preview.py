@@ -122,14 +122,15 @@ def _frame(x):
 
 def _method(x):
     s = x.__self__
-    cn = type_label(s.__class__)
+    # type(s), not s.__class__: that may be the program's property or __getattr__
+    cn = type_label(type(s))
     if s is not None:
         cn = '<%s at %s>' % (cn, hex(id(s)))
     func = x.__func__
-    try:
-        fname = func.__func__
-    except AttributeError:
+    if type(func) in (types.FunctionType, types.BuiltinFunctionType):
         fname = func.__name__
+    else:  # another callable: its attributes could run its code
+        fname = '<%s object>' % type_label(type(func))
     return _cut('%s.%s' % (cn, fname))
 
 

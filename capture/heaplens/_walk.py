@@ -15,25 +15,28 @@ a belt-and-braces measure the identities of that state are pre-registered as
 hidden, so that an edge to them, should one ever appear, is dropped.
 """
 
-import builtins
 import gc
 import sys
-import threading
 import types
 from array import array
 from itertools import compress, count
 
+from . import _cfields as CF
 from . import _names as N
 from . import _redact as R
 from ._labels import type_label
 from ._preview import preview_func
 from ._writer import NONE
+from ._heapu import _add_unreachable, _tracer
+from ._roots import (_agent_chain, _agent_frame_edges, _heapy_tag,  # noqa: F401
+                     root_edges)
 
 LEAF, LIST, TUPLE, DICT, SET, INST, PROD, SUBLIST, SUBTUPLE, SUBDICT, SUBSET = range(11)
 
 _P = 8
 _word = N.word
 _VER = sys.version_info[:2]
+TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could run code)
 
 
 if _VER == (3, 12):
@@ -55,11 +58,11 @@ def _classify(t):
     if t is set or t is frozenset:
         return SET, None
     if issubclass(t, type):
-        return PROD, N.type_
+        return PROD, CF.type_
     if t is types.CodeType:
-        return PROD, N.code
+        return PROD, CF.code
     if t is types.FrameType:
-        return PROD, N.frame
+        return PROD, CF.frame
     if t is types.FunctionType:
         return PROD, N.function
     if issubclass(t, types.ModuleType):
@@ -71,7 +74,7 @@ def _classify(t):
     if t is types.MappingProxyType:
         return PROD, N.mappingproxy
     if t is types.BuiltinFunctionType or (
-            issubclass(t, types.BuiltinFunctionType) and not t.__flags__ & N.HEAPTYPE):
+            issubclass(t, types.BuiltinFunctionType) and not TF(t) & N.HEAPTYPE):
         return PROD, N.cfunction
     if N.is_python_class(t):
         sb = N.solid_base(t)
@@ -86,322 +89,16 @@ def _classify(t):
         if sb is set or sb is frozenset:
             return SUBSET, None
         return PROD, N.generic
-    if not t.__flags__ & N.HAVE_GC:
+    if not TF(t) & N.HAVE_GC:
         return LEAF, None
     if issubclass(t, (dict, list, tuple, set, frozenset)):
         return PROD, N.generic_container
     return PROD, N.generic
 
 
-def _codec_roots():
-    """Interpreter-state containers Python cannot name: found by their contents."""
-    out = []
-    try:
-        import codecs
-        import encodings
-        strict = codecs.lookup_error('strict')
-        info = codecs.lookup('utf-8')
-        search = encodings.search_function
-        bdict = builtins.__dict__
-        ecache = getattr(encodings, '_cache', None)
-        forkfns = [getattr(sys.modules.get('threading'), '_after_fork', None)]
-        lg = sys.modules.get('logging')
-        forkfns += [getattr(lg, '_acquireLock', None), getattr(lg, '_releaseLock', None),
-                    getattr(lg, '_after_at_fork_child_reinit_locks', None)]
-        forkfns = [f for f in forkfns if f is not None]
-        found = {}
-        for r in gc.get_referrers(strict, info, search, len, *forkfns):
-            tr = type(r)
-            if tr is list and r and r[0] is search and 'path' not in found:
-                found['path'] = r
-            elif tr is list and forkfns and r is not forkfns:
-                ids = set(map(id, r))
-                if lg is not None and id(lg._acquireLock) in ids:
-                    found.setdefault('before', r)
-                elif lg is not None and id(lg._releaseLock) in ids:
-                    found.setdefault('parent', r)
-                elif any(id(f) in ids for f in forkfns):
-                    found.setdefault('child', r)
-            elif tr is dict and r is not bdict and r is not ecache:
-                if r.get('strict') is strict and 'ignore' in r:
-                    found.setdefault('errors', r)
-                elif (r.get('len') is len and '__build_class__' in r
-                      and '__import__' in r):
-                    if len(r) > len(found.get('bcopy', ())):
-                        found['bcopy'] = r
-                elif r and all(type(v) is type(info) for v in r.values()):
-                    found.setdefault('cache', r)
-        for k, n in (('path', '.i0_codec_search_path'), ('cache', '.i0_codec_search_cache'),
-                     ('errors', '.i0_codec_error_registry'),
-                     ('bcopy', '.i0_builtins_copy'), ('before', '.i0_before_forkers'),
-                     ('parent', '.i0_after_forkers_parent'),
-                     ('child', '.i0_after_forkers_child')):
-            if k in found:
-                out.append((found[k], n))
-    except Exception:
-        pass
-    return out
-
-
-def _thread_dict():
-    """The calling thread's state dict (ts->dict), as PyThreadState_GetDict gives."""
-    try:
-        import ctypes
-        f = ctypes.pythonapi.PyThreadState_GetDict
-        f.restype = ctypes.c_void_p
-        f.argtypes = []
-        p = f()
-        return N.obj_from_ptr(p) if p else None
-    except Exception:
-        return None
-
-
-def _heapy_tag():
-    """guppy's hiding tag, if guppy.heapy is loaded (else None)."""
-    v = sys.modules.get('guppy.heapy.View')
-    try:
-        return v._GLUECLAMP_.__dict__.get('_hiding_tag_') if v is not None else None
-    except Exception:
-        return None
-
-
-def _thread_context():
-    """The calling thread's current contextvars.Context (ts->context).
-
-    Python only hands out copies; the copy shares its variable map (a HAMT)
-    with the current context, which is the other Context referring to it."""
-    try:
-        import contextvars
-        cp = contextvars.copy_context()
-        p = N.word(id(cp) + 3 * 8)  # PyContext: head, ctx_prev, ctx_vars
-        if not p:
-            return None
-        hamt = N.obj_from_ptr(p)
-        ct = type(cp)
-        for r in gc.get_referrers(hamt):
-            if type(r) is ct and r is not cp and N.word(id(r) + 3 * 8) == p:
-                return r
-    except Exception:
-        pass
-    return None
-
-
-def root_edges(caller, interp_state=True):
-    """The root's edges, named like heapy's RootState attributes."""
-    e = [(sys.modules, '.i0_modules')]
-    imp = sys.modules.get('_frozen_importlib')
-    if imp is not None:
-        e.append((imp, '.i0_importlib'))
-    imf = builtins.__dict__.get('__import__')
-    if imf is not None:
-        e.append((imf, '.i0_import_func'))
-    e.append((sys.__dict__, '.i0_sysdict'))
-    e.append((builtins.__dict__, '.i0_builtins'))
-    if interp_state:
-        e.extend(_codec_roots())
-    me = threading.get_ident()
-    frames = sys._current_frames()
-    frames[me] = caller
-    for tid, f in sorted(frames.items()):
-        if f is None:
-            continue
-        depth = 0
-        b = f.f_back
-        while b is not None:
-            depth += 1
-            b = b.f_back
-        e.append((f, '.i0_t%d_f%d' % (tid, depth)))
-    del frames
-    t = 'i0_t%d_' % me
-    td = _thread_dict()
-    if td is not None:
-        e.append((td, '.' + t + 'dict'))
-    ctx = _thread_context()
-    if ctx is not None:
-        e.append((ctx, '.' + t + 'context'))
-    ei = sys.exc_info()
-    if _VER >= (3, 11):
-        if ei[1] is not None:
-            e.append((ei[1], '.' + t + 'exc_value'))
-    else:
-        for v, n in zip(ei, ('exc_type', 'exc_value', 'exc_traceback')):
-            if v is not None:
-                e.append((v, '.' + t + n))
-    for v, n in ((sys.getprofile(), 'c_profileobj'), (sys.gettrace(), 'c_traceobj')):
-        if v is not None:
-            e.append((v, '.' + t + n))
-    hooks = sys.get_asyncgen_hooks()
-    for v, n in zip(hooks, ('async_gen_firstiter', 'async_gen_finalizer')):
-        if v is not None:
-            e.append((v, '.' + t + n))
-    return e
-
-
-def _agent_chain(top, caller, agent_frames):
-    """The agent's frames from ``top`` (the walk's) outwards: ``top`` and up to
-    ``agent_frames`` callers, stopping at ``caller``.  heapy's root reaches the calling
-    frame through its own query frames, so a module global's shortest path is through
-    ``sys.modules``, never the caller's ``f_globals``; these frames play that part."""
-    chain = [top]
-    f = top.f_back
-    for _ in range(agent_frames):
-        if f is None or f is caller:
-            break
-        chain.append(f)
-        f = f.f_back
-    return chain
-
-
-def _agent_frame_edges(f):
-    """An agent frame's edges: its ``f_back`` only."""
-    b = f.f_back
-    return ([b], ['.f_back']) if b is not None else ([], [])
-
-
-def _tracer():
-    """tracemalloc's raw object-traceback function if tracemalloc is tracing, else None.
-
-    It returns the allocation frames most recent first, as (filename, lineno) pairs."""
-    tm = sys.modules.get('tracemalloc')
-    if tm is None or not tm.is_tracing():
-        return None
-    f = getattr(tm, '_get_object_traceback', None)
-    if f is None:
-        return None
-    if _VER != (3, 11):
-        return f
-    # 3.11's _get_object_traceback misses objects with a managed dict: it does not
-    # subtract their two pre-header words from the address (fixed in 3.12); ask
-    # for the block's true start, as heapy's C code does
-    try:
-        import ctypes
-        raw = ctypes.pythonapi._PyTraceMalloc_GetTraceback
-        raw.restype = ctypes.py_object
-        raw.argtypes = [ctypes.c_uint, ctypes.c_size_t]
-    except Exception:
-        return f
-    gc_pre = 2 * _P  # PyGC_Head
-
-    def tb(o, f=f, raw=raw, MANAGED=N.MANAGED_DICT, GC=N.HAVE_GC):
-        fl = type(o).__flags__
-        if fl & MANAGED and fl & GC:
-            return raw(0, id(o) - gc_pre - 2 * _P)
-        return f(o)
-    return tb
-
-
-_HEAPY_PRIVATE = {('guppy.heapy.View', 'Gchook_type'), ('guppy.heapy.View', 'ClearCallback')}
-_NOT_AGENTS = frozenset((types.MemberDescriptorType, types.GetSetDescriptorType,
-                         types.WrapperDescriptorType, types.MethodDescriptorType,
-                         types.ClassMethodDescriptorType,
-                         types.ModuleType, types.CodeType))
-_HEAPY_PRIVATE_R = {(n, m) for m, n in _HEAPY_PRIVATE}
-
-
-def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque=()):
-    """Append heapy's ``heapu`` seeds to ``objs``: GC-tracked objects the walk did not reach.
-
-    Like guppy's ``View.heapu``: every object of ``gc.get_objects()`` that is not
-    reachable from the root, except guppy's ``Gchook_type`` and ``ClearCallback``
-    objects.  (The walker then closes the set under referents, as heapu does.)
-    Hidden too: the agent's own state, i.e. everything reachable from the locals of
-    the agent's frames (``frame`` and ``agent_frames`` callers) that the root does
-    not reach, those frame objects, and the list ``gc.get_objects()`` returns; and,
-    as heapy hides its own session, everything reachable from the dicts carrying
-    guppy's hiding tag (``tagged``) that the root does not reach.  ``opaque``: identities
-    of agent objects that are neither candidates nor searched (the identity state)."""
-    own = [sys._getframe(), frame]
-    f = frame
-    for _ in range(agent_frames):
-        f = f.f_back
-        if f is None:
-            break
-        own.append(f)
-    # the agent's containers are expanded (their contents are hidden too), except the
-    # two that hold every heap object
-    hide = {id(objs), id(index), id(opaque)}
-    hide.update(opaque)
-    stack = [N._members_cache, hidden]
-    hide.add(id(N.static_subclasses))
-    index_get = index.get
-    get_referents = gc.get_referents
-    tag = _heapy_tag()
-    x = k = loc = None
-    hide.update(map(id, own))
-    hide.update((id(hide), id(stack), id(own), id(index_get), id(get_referents)))
-    for f in own:
-        loc = f.f_locals
-        hide.add(id(loc))
-        stack.extend(loc.values())
-    while stack:
-        x = stack.pop()
-        k = id(x)
-        if k in hide or index_get(k) is not None:
-            continue
-        t = type(x)
-        if t in _NOT_AGENTS or issubclass(t, type):
-            # types and descriptors are keys and values of the agent's caches but
-            # never made by it: they stay candidates for heapu
-            continue
-        hide.add(k)
-        stack.extend(get_referents(x))
-    # heapy's session: all it reaches is hidden
-    for d in tagged:
-        stack.extend(d.values())
-    while stack:
-        x = stack.pop()
-        k = id(x)
-        if k in hide or index_get(k) is not None:
-            continue
-        hide.add(k)
-        stack.extend(get_referents(x))
-    f = loc = x = None
-    hide.update(hidden)
-    gcobjs = gc.get_objects()
-    hide.add(id(gcobjs))
-    cand = []
-    for x in gcobjs:
-        k = id(x)
-        if k in hide or index_get(k) is not None:
-            continue
-        t = type(x)
-        if tag is not None:
-            # heapy does not see its own objects: dicts tagged with its hiding tag and
-            # guppy objects that carry the tag (in a slot or in their dict)
-            if t is dict:
-                if x.get('_hiding_tag_') is tag:
-                    hide.add(k)
-                    continue
-            elif str(getattr(t, '__module__', '')).startswith('guppy.'):
-                if (t.__name__, t.__module__) in _HEAPY_PRIVATE_R:
-                    hide.add(k)
-                    continue
-                try:
-                    h = getattr(x, '_hiding_tag_', None)
-                except Exception:
-                    h = None
-                if h is tag:
-                    hide.add(k)
-                    continue
-        cand.append(x)
-    del gcobjs
-    new = []
-    for x in cand:
-        t = type(x)
-        if (getattr(t, '__module__', None), t.__name__) in _HEAPY_PRIVATE:
-            continue
-        new.append(x)
-    del cand
-    hidden.update(hide)
-    n = len(objs)
-    for j, x in enumerate(new):
-        index[id(x)] = n + j
-    objs.extend(new)
-    del new[:]
-
-
 def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
-         producers=True, unreachable=True, _agent_frames=1, values='all', track=None):
+         producers=True, unreachable=True, _agent_frames=1, values='all', track=None,
+         guard=None):
     """Walk the heap from the root and stream it to Writer ``w``.
 
     ``hide_heapy``: like heapy, do not enter a dict whose ``_hiding_tag_`` item
@@ -419,6 +116,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     (``_redact.py``, ``docs/redaction.md``).
     ``track``: an ``_identity.Tracker`` that marks
     each object with its first-seen capture (written as ``seen``); its state is hidden.
+    ``guard``: a ``_guard.Quiet`` whose ``check()`` the walk calls every 4096 objects
+    (it raises ``CaptureTimeout`` past the deadline).
 
     Returns a dict of statistics (objects, edges, strings, materialized_dicts,
     unreachable, previews, producers)."""
@@ -443,6 +142,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     pd_o = array('I')
     pd_s = array('I')
     pfuncs = {}
+    pysize = {}  # type -> size function, for classes that define __sizeof__ in Python
     sites = {}
     tagged = []  # dicts not entered because of guppy's hiding tag
     stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
@@ -450,8 +150,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     dunder = None  # the string number of '.__dict__' (redacting walks only)
     state = (objs, index, strs, newstrs, tnum, tlist, tlabel, kinds, keycache,
              modn_o, modn_s, addr, typ, deg, et, en, stats, w, pv_o, pv_s, pd_o, pd_s,
-             pfuncs, sites, tagged) + ((rkeys,) if rkeys is not None else ())
-    hidden = {id(x) for x in state + (N._members_cache, N.static_subclasses)}
+             pfuncs, sites, tagged, pysize) + ((rkeys,) if rkeys is not None else ())
+    hidden = {id(x) for x in state + (N._members_cache, CF.static_subclasses,
+                                      CF.subclass_dicts)}
     hidden.add(id(state))
     hidden.add(id(hidden))
     if track is not None:
@@ -467,6 +168,8 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     dict_keys = dict.keys
     dict_values = dict.values
     dict_get = dict.get
+    dict_len = dict.__len__
+    dense_items = N.dense_items
     hide_tag = _heapy_tag() if hide_heapy else None
     et_extend = et.extend
     en_extend = en.extend
@@ -534,7 +237,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
                                          '.keys()[%d]' % i) for i in range(n)]
 
     def dict_edges(o):
-        n = len(o)
+        n = dict_len(o)
         if not n:
             return [], []
         if hide_tag is not None and dict_get(o, '_hiding_tag_') is hide_tag:
@@ -544,15 +247,20 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
         vals = list(dict_values(o))
         if rkeys is not None and id(o) not in rkeys.owned:
             nm = [S(rkeys.name(keyname(k))) for k in keys]
+        elif len(set(map(type, keys))) == 1 and type(keys[0]) is str:
+            nm = list(map(kc_get, keys))  # str keys only: hashing them runs no code
         else:
-            nm = list(map(kc_get, keys))
+            nm = [None] * n  # a lookup would hash (and compare) the other keys
         if None in nm:
             for j, v in enumerate(nm):
                 if v is None:
                     k = keys[j]
-                    v = S(keyname(k))
                     if type(k) is str:
-                        keycache[k] = v
+                        v = kc_get(k)
+                        if v is None:
+                            v = keycache[k] = S(keyname(k))
+                    else:
+                        v = S(keyname(k))
                     nm[j] = v
         if len(get_referents(o)) != n:  # a general dict: its keys are visited
             vals.extend(keys)
@@ -577,6 +285,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
                     tnum[t] = len(tlist)
                     tlist.append(t)
                     tlabel.append(S(type_label(t)))
+                    f = N.own_sizeof(t)
+                    if f is not None:
+                        pysize[t] = f
             tns = list(map(tnum_get, ts))
         addr.extend(map(id, part))
         typ.extend(tns)
@@ -587,12 +298,15 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             w.strings(newstrs)
             del newstrs[:]
         try:
+            if pysize and not pysize.keys().isdisjoint(ts):
+                raise TypeError  # a class's own __sizeof__ is the program's code
             sizes = array('Q', map(getsizeof, part))
         except Exception:
             sizes = array('Q')
-            for x in part:
+            for x, t in zip(part, ts):
                 try:
-                    sizes.append(getsizeof(x))
+                    f = pysize.get(t)
+                    sizes.append(getsizeof(x) if f is None else f(x))
                 except Exception:
                     sizes.append(0)
         if a == 0:
@@ -642,115 +356,129 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
         for arr in (addr, typ, deg, et, en, modn_o, modn_s, pv_o, pv_s, pd_o, pd_s):
             del arr[:]
 
-    if interp_state:
-        N.static_subclasses.update(N.find_static_subclasses())
-    # object 0: the root.  Its frame edge for this thread goes, as heapy's does, to the
-    # thread's current frame: ours (the walk's), whose f_back chain passes the agent's
-    # frames before the caller, as heapy's own query frames do.  Agent frames show their
-    # f_back edge only: their locals are the agent's state.
-    agent_frames = _agent_chain(sys._getframe(), caller, _agent_frames)
-    agent_ids = {id(f) for f in agent_frames}
-    hidden.update((id(agent_frames), id(agent_ids)))
-    re = root_edges(agent_frames[0], interp_state)
-    # object 0: the root
-    if rkeys is not None:
-        dunder = S('.__dict__')
-        rkeys.owned.update(id(x) for x, _ in re)
-    emit([x for x, _ in re], [S(n) for _, n in re])
-    del re
+    try:
+        CF.subclass_dicts.clear()
+        sc = CF.find_static_subclasses()
+        if interp_state:
+            CF.static_subclasses.update(sc)
+        del sc
+        # object 0: the root.  Its frame edge for this thread goes, as heapy's does, to the
+        # thread's current frame: ours (the walk's), whose f_back chain passes the agent's
+        # frames before the caller, as heapy's own query frames do.  Agent frames show their
+        # f_back edge only: their locals are the agent's state.
+        agent_frames = _agent_chain(sys._getframe(), caller, _agent_frames)
+        agent_ids = {id(f) for f in agent_frames}
+        hidden.update((id(agent_frames), id(agent_ids)))
+        re = root_edges(agent_frames[0], interp_state)
+        # object 0: the root
+        if rkeys is not None:
+            dunder = S('.__dict__')
+            rkeys.owned.update(id(x) for x, _ in re)
+        emit([x for x, _ in re], [S(n) for _, n in re])
+        del re
 
-    i = 1
-    start = 0
-    mat = 0
-    n_reach = 0
-    for phase in (0, 1) if unreachable else (0,):
-        if phase == 1:
-            n_reach = len(objs)
-            _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged,
-                             track.opaque() if track is not None else ())
-        while i < len(objs):
-            o = objs[i]
-            t = type(o)
-            kp = kinds_get(t)
-            if kp is None:
-                kp = kinds[t] = _classify(t)
-            k = kp[0]
-            if k == LEAF:
-                deg_append(0)
-            elif k == TUPLE or k == LIST:
-                n = len(o)
-                emit(o, range(TAG_INDEX, TAG_INDEX + n) if n <= LOW else seq_names(TAG_INDEX, n))
-            elif k == DICT:
-                tg, nm = dict_edges(o)
-                emit(tg, nm)
-            elif k == SET:
-                # heapy names every set member 'list(_)[0]' (its set_relate never
-                # advances the index), so do we
-                tg = list(o)
-                emit(tg, [TAG_SET] * len(tg))
-            elif k == PROD:
-                if t is types.FrameType and id(o) in agent_ids:
-                    tg, nm = _agent_frame_edges(o)
-                else:
-                    tg, nm = kp[1](o)
-                if rkeys is not None:
-                    nm = rkeys.names(o, nm)
-                emit(tg, conv(nm))
-                if t is types.ModuleType:  # heapy's bymodule: exact modules only
-                    try:
-                        mn = o.__name__
-                    except Exception:
-                        mn = None
-                    if isinstance(mn, str):
-                        modn_o.append(i)
-                        modn_s.append(S(mn))
-            else:
-                # was the managed dict absent before we asked for it?  (3.12 keeps
-                # dict-or-values in one slot, values tagged with the low bit)
-                pre = managed_check and t.__flags__ & MANAGED and _no_dict(_word(id(o) - 3 * _P))
-                if k == INST:
-                    tg, nm = N.instance(o)
-                    nm = conv(nm)
-                else:
-                    xt, xn = N.extras(o, t)
-                    if k == SUBDICT:
-                        tg, nm = dict_edges(o)
+        i = 1
+        start = 0
+        mat = 0
+        n_reach = 0
+        for phase in (0, 1) if unreachable else (0,):
+            if phase == 1:
+                n_reach = len(objs)
+                _add_unreachable(objs, index, hidden, sys._getframe(), _agent_frames, tagged,
+                                 track.opaque() if track is not None else ())
+            while i < len(objs):
+                o = objs[i]
+                t = type(o)
+                kp = kinds_get(t)
+                if kp is None:
+                    kp = kinds[t] = _classify(t)
+                k = kp[0]
+                if k == LEAF:
+                    deg_append(0)
+                elif k == TUPLE or k == LIST:
+                    n = len(o)
+                    tg = dense_items(o, n)
+                    if tg is not None:
+                        emit(tg, range(TAG_INDEX, TAG_INDEX + n) if n <= LOW
+                             else seq_names(TAG_INDEX, n))
+                    else:  # an empty slot (a C extension's tuple): only the filled ones
+                        tg, idx = N.seq_items(o, n, k == LIST)
+                        emit(tg, conv(N.index_names(idx)))
+                elif k == DICT:
+                    tg, nm = dict_edges(o)
+                    emit(tg, nm)
+                elif k == SET:
+                    # heapy names every set member 'list(_)[0]' (its set_relate never
+                    # advances the index), so do we
+                    tg = list(o)
+                    emit(tg, [TAG_SET] * len(tg))
+                elif k == PROD:
+                    if t is types.FrameType and id(o) in agent_ids:
+                        tg, nm = _agent_frame_edges(o)
                     else:
-                        if k == SUBSET:
-                            tg = list((frozenset if issubclass(t, frozenset) else set).__iter__(o))
-                            nm = [TAG_SET] * len(tg)
+                        tg, nm = kp[1](o)
+                    if rkeys is not None:
+                        nm = rkeys.names(o, nm)
+                    emit(tg, conv(nm))
+                    if t is types.ModuleType:  # heapy's bymodule: exact modules only
+                        d = N.get_dict(o)  # (not o.__name__: a module __getattr__ may run)
+                        mn = dict_get(d, '__name__') if type(d) is dict else None
+                        if isinstance(mn, str):
+                            modn_o.append(i)
+                            modn_s.append(S(mn))
+                else:
+                    # was the managed dict absent before we asked for it?  (3.12 keeps
+                    # dict-or-values in one slot, values tagged with the low bit)
+                    pre = managed_check and TF(t) & MANAGED and _no_dict(_word(id(o) - 3 * _P))
+                    if k == INST:
+                        tg, nm = N.instance(o)
+                        nm = conv(nm)
+                    else:
+                        xt, xn = N.extras(o, t)
+                        if k == SUBDICT:
+                            tg, nm = dict_edges(o)
                         else:
-                            tg = list((list if k == SUBLIST else tuple).__iter__(o))
-                            nm = list(seq_names(TAG_INDEX, len(tg)))
-                    tg.extend(xt)
-                    nm.extend(conv(xn))
-                if pre and not _no_dict(_word(id(o) - 3 * _P)):
-                    mat += 1
-                emit(tg, nm)
-            i += 1
-            if i - start >= chunk:
-                flush(start, i)
-                start = i
-    flush(start, i)
-    # types: object numbers are known only now (a type may be found late)
-    tob = array('I', (index_get(id(t), NONE) for t in tlist))
-    for j, v in enumerate(tob):
-        if v >= len(objs):
-            tob[j] = NONE
-    if newstrs:
-        w.strings(newstrs)
-        del newstrs[:]
-    w.types(tob, tlabel)
-    if n_reach < len(objs) and unreachable:
-        w.unreachable(range(n_reach, len(objs)))
-    stats['unreachable'] = len(objs) - n_reach if unreachable else 0
-    stats['objects'] = len(objs)
-    stats['edges'] = w.nedge
-    stats['strings'] = len(strs)
-    stats['types'] = len(tlist)
-    stats['materialized_dicts'] = mat
-    del objs[:]
-    index.clear()
-    N._members_cache.clear()
-    N.static_subclasses.clear()
-    return stats
+                            if k == SUBSET:
+                                tg = list((frozenset if issubclass(t, frozenset) else set).__iter__(o))
+                                nm = [TAG_SET] * len(tg)
+                            else:
+                                tg, idx = N.seq_items(
+                                    o, (list if k == SUBLIST else tuple).__len__(o), k == SUBLIST)
+                                nm = conv(N.index_names(idx))
+                        tg.extend(xt)
+                        nm.extend(conv(xn))
+                    if pre and not _no_dict(_word(id(o) - 3 * _P)):
+                        mat += 1
+                    emit(tg, nm)
+                i += 1
+                if not i & 4095 and guard is not None:
+                    guard.check()
+                if i - start >= chunk:
+                    flush(start, i)
+                    start = i
+        flush(start, i)
+        # types: object numbers are known only now (a type may be found late)
+        tob = array('I', (index_get(id(t), NONE) for t in tlist))
+        for j, v in enumerate(tob):
+            if v >= len(objs):
+                tob[j] = NONE
+        if newstrs:
+            w.strings(newstrs)
+            del newstrs[:]
+        w.types(tob, tlabel)
+        if n_reach < len(objs) and unreachable:
+            w.unreachable(range(n_reach, len(objs)))
+        stats['unreachable'] = len(objs) - n_reach if unreachable else 0
+        stats['objects'] = len(objs)
+        stats['edges'] = w.nedge
+        stats['strings'] = len(strs)
+        stats['types'] = len(tlist)
+        stats['materialized_dicts'] = mat
+        return stats
+    finally:
+        # also when the walk fails or times out: nothing of the capture stays behind
+        del objs[:]
+        index.clear()
+        N._members_cache.clear()
+        CF.static_subclasses.clear()
+        CF.subclass_dicts.clear()

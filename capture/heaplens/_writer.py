@@ -1,7 +1,8 @@
 """Streaming writer of the heaplens snapshot format, version 1 (docs/format.md).
 
 The writer never seeks: sections are appended as the walk produces them and a
-running ``zlib.crc32`` covers every byte before the ``ENDS`` tag.  Integer
+running ``zlib.crc32`` covers every byte before the ``ENDS`` tag (computed in pieces
+that do not release the GIL: ``_guard``).  Integer
 columns are ``array`` objects written with ``tobytes()`` (byte-swapped on a
 big-endian host).
 """
@@ -9,8 +10,9 @@ big-endian host).
 import json
 import struct
 import sys
-import zlib
 from array import array
+
+from ._guard import crc32
 
 MAGIC = b'HLSNAP\r\n'
 MAJOR = 1
@@ -74,7 +76,7 @@ class Writer:
 
     def _emit(self, b):
         self.f.write(b)
-        self.crc = zlib.crc32(b, self.crc)
+        self.crc = crc32(b, self.crc)
 
     def section(self, tag, parts):
         """Write one section whose payload is the concatenation of ``parts``."""

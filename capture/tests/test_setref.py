@@ -149,7 +149,7 @@ def test_identity_diff_matches_what_the_test_created_and_freed(tmp_path):
     _identity.process().ref = None
     keep = {'nodes': [Node(i) for i in range(200)], 'slots': [Slot(i) for i in range(300)]}
     a = str(tmp_path / 'a.hls')
-    heaplens.dump(a, _frame=sys._getframe())
+    heaplens.dump(a, _frame=sys._getframe(), track=True)  # B is compared with A
     freed = keep['nodes'][:50] + keep['slots'][:120]
     freed_at = {id(x): (type(x), sys.getsizeof(x)) for x in freed}
     survivors = {id(x) for x in keep['nodes'][50:] + keep['slots'][120:]}
