@@ -64,7 +64,7 @@ _ATOMS = {str, int, float, bool, type(None), bytes, complex}
 
 def _lookup(t, name):
     """What ``t.name`` resolves to in ``t``'s MRO, found without running any code."""
-    for c in _type_mro(t):
+    for c in _type_mro(t) or ():  # a type not ready yet has no MRO
         d = _type_dict(c)
         if name in d:
             return d[name]
@@ -105,7 +105,7 @@ def own_sizeof(t):
     if type(_lookup(t, '__sizeof__')) is not types.FunctionType:
         return None
     c_sizeof = None
-    for c in _type_mro(t):
+    for c in _type_mro(t) or ():  # a type not ready yet has no MRO
         v = _type_dict(c).get('__sizeof__')
         if v is not None and type(v) is not types.FunctionType:
             c_sizeof = v
@@ -222,7 +222,7 @@ def members(t):
     if r is None:
         r = []
         seen = set()
-        for c in _type_mro(t):
+        for c in _type_mro(t) or ():  # a type not ready yet has no MRO
             try:
                 items = list(_type_dict(c).items())
             except Exception:

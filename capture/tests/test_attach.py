@@ -167,6 +167,7 @@ def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode,
     t = Target(argv, root, mode, tmp_path)
     try:
         before = t.state()
+        t.fds_before = set(os.listdir('/proc/%d/fd' % t.p.pid))
         out = tmp_path / 'snap.hls'
         r = attach(t.p.pid, '--out', str(out), '--name', 'attach test')
         assert r.returncode == 0, r.stderr
@@ -188,7 +189,13 @@ def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode,
         after = t.state()
         assert after['modules'] == before['modules'], set(after['modules']) ^ set(before['modules'])
         assert after['threads'] == before['threads'] and after['names'] == before['names']
-        assert after['fds'] == before['fds']
+        if after['fds'] != before['fds']:
+            # CPython 3.14+ only: importing ctypes (the pure-Python walker reads object fields
+            # with it) makes libffi map its trampolines through one memfd, held for the
+            # process's life; nothing else may stay open (docs/attach.md)
+            opened = set(os.listdir('/proc/%d/fd' % t.p.pid)) - t.fds_before
+            links = [os.readlink('/proc/%d/fd/%s' % (t.p.pid, fd)) for fd in opened]
+            assert label in ('3.14', '3.15') and links == ['/memfd:libffi (deleted)'], links
         assert after['path'] == before['path']
         assert after['main'] == before['main'], set(after['main']) ^ set(before['main'])
         assert not glob.glob(os.path.join(root, 'tmp', 'heaplens-attach-%d-*' % t.p.pid))

@@ -36,7 +36,12 @@ def _heaplens_attach(cfg):
             stats = heaplens.dump(cfg['out'], **kwargs)
             status = {'ok': True, 'stats': stats, 'python': sys.version}
         except BaseException as e:  # the capture must never take the target down
-            status = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
+            tb, where = e.__traceback__, []
+            while tb is not None:
+                where.append('%s:%d' % (os.path.basename(tb.tb_frame.f_code.co_filename), tb.tb_lineno))
+                tb = tb.tb_next
+            status = {'ok': False, 'error': '%s: %s (at %s)' % (type(e).__name__, e, ' < '.join(reversed(where[-4:])))}
+            del e, tb
         finally:
             try:
                 import json
@@ -47,6 +52,14 @@ def _heaplens_attach(cfg):
                 os.replace(tmp, cfg['status'])
             except BaseException:
                 pass
+            # `threading.current_thread()` on this thread (the agent asks which thread it
+            # runs on) registers a dummy Thread that threading never forgets: forget it
+            threading = sys.modules.get('threading')
+            if threading is not None:
+                with threading._active_limbo_lock:
+                    me = threading._active.get(_thread.get_ident())
+                    if type(me).__name__ == '_DummyThread':
+                        del threading._active[_thread.get_ident()]
             # what the agent imported (itself, and the stdlib modules it uses that the
             # target had not imported), including lazily during the walk
             for name in set(sys.modules) - before:
