@@ -16,14 +16,17 @@ import hlsread
 from conftest import CAPTURE
 from test_cli import binary
 
+# grows until the sampler has written three samples (however slow the machine), at most 60 s
 SCRIPT = '''
-import time
+import os, sys, time
 class Item:
     def __init__(self, i):
         self.i = i
 items = []
 t0 = time.time()
-while time.time() - t0 < 1.5:
+def samples():
+    return [f for f in os.listdir(sys.argv[1]) if f.endswith('.hls')] if os.path.isdir(sys.argv[1]) else []
+while (time.time() - t0 < 1.5 or len(samples()) < 3) and time.time() - t0 < 60:
     items.extend(Item(i) for i in range(100))
     time.sleep(0.02)
 print(len(items))
@@ -37,7 +40,7 @@ def samples(tmp_path_factory):
     script.write_text(SCRIPT)
     env = dict(os.environ, PYTHONPATH=CAPTURE)
     r = subprocess.run([sys.executable, '-m', 'heaplens', 'run', '--every', '0.2s', '--out-dir',
-                        str(d / 'out'), str(script)], capture_output=True, text=True, env=env,
+                        str(d / 'out'), str(script), str(d / 'out')], capture_output=True, text=True, env=env,
                        timeout=120, cwd=str(d))
     assert r.returncode == 0, r.stderr
     files = sorted(os.listdir(d / 'out'))
