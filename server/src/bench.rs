@@ -6,7 +6,7 @@
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::partition::partition;
 use heaplens_engine::render::render_table;
-use heaplens_engine::{Heap, Query, Relation};
+use heaplens_engine::{Heap, Relation};
 use serde_json::{json, Value};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -92,7 +92,7 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
         }));
     }
     let text = query.unwrap_or(CHAIN);
-    let (parse_s, q) = timed(|| Query::parse(text));
+    let (parse_s, q) = timed(|| heaplens_server::store::open::parse_query(text));
     let q = q.map_err(|e| format!("bad query {text:?}: {e}"))?;
     let (select_s, sel) = timed(|| heap.select(&q));
     let set = sel.map_err(|e| format!("query {text:?}: {e}"))?.set;

@@ -1,21 +1,12 @@
 //! The `heaplens diff` and `heaplens disjoint` commands: heapy's `A.diff(B)` text (or JSON)
 //! for two snapshot files, and `A.disjoint(B)` for two sets of one.
 
-use crate::cli::query_error;
-use crate::views::resolve_relation;
-use crate::views_diff::{diff_view, Side};
+use super::view::{diff_view, Side};
+use crate::http::params::resolve_relation;
+use crate::store::open::{file_id, open_heap as load, parse_query_text as parse, query_error};
 use heaplens_engine::diff::{diff, disjoint, render_diff};
-use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::{Heap, ObjSet, Query};
 use std::path::Path;
-
-fn load(path: &Path) -> Result<Heap, String> {
-    Ok(Heap::new(read_snapshot_file(path).map_err(|e| format!("{}: {e}", path.display()))?))
-}
-
-fn parse(text: &str) -> Result<Query, String> {
-    Query::parse(text).map_err(|e| query_error(text, &e))
-}
 
 fn select(heap: &Heap, q: &Query, text: &str) -> Result<ObjSet, String> {
     heap.select(q).map(|s| s.set).map_err(|e| query_error(text, &e))
@@ -36,8 +27,7 @@ pub fn diff_cmd(
     let relation = resolve_relation(&qa, by).map_err(|e| e.message)?;
     let (heap_a, heap_b) = (load(a)?, load(b)?);
     if json {
-        let id = |p: &Path| crate::store::id_from_name(&p.file_name().map(|f| f.to_string_lossy()).unwrap_or_default());
-        let (id_a, id_b) = (id(a), id(b));
+        let (id_a, id_b) = (file_id(a), file_id(b));
         let view = diff_view(
             &Side { id: &id_a, heap: &heap_a, query: &qa },
             &Side { id: &id_b, heap: &heap_b, query: &qb },

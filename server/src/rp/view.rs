@@ -1,5 +1,4 @@
-//! engine → wire for heapy's reference pattern (`rp`), and the texts of the `shpaths` and
-//! `rp` commands.
+//! Engine → wire for heapy's reference pattern (`rp`), and the text of the `rp` command.
 
 use heaplens_engine::rp::{rp, Marker, ReferencePattern};
 use heaplens_engine::{Heap, Query, QueryError};

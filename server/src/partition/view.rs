@@ -1,37 +1,12 @@
-//! Engine results → wire types (the JSON the app and `table --json` see).
+//! Engine partitions → wire types (the JSON the app and `table --json` see): a query's set
+//! or any set ([`set_view`], shared with identity) as rows by page.
 
 use heaplens_engine::brief::{id_header, id_kind_name};
 use heaplens_engine::partition::partition;
 use heaplens_engine::query::Selector;
 use heaplens_engine::render::{id_title, row_stats_upto, title};
 use heaplens_engine::{Heap, Query, QueryError, Relation};
-use heaplens_wire::{Breadcrumb, PartitionRow, PartitionView, RelationInfo, RelationList, SnapshotInfo};
-
-/// The description of one loaded snapshot.
-pub fn snapshot_info(id: &str, file: &str, file_size: u64, heap: &Heap) -> SnapshotInfo {
-    let m = &heap.snap.meta;
-    SnapshotInfo {
-        id: id.to_owned(),
-        name: m.name.clone().unwrap_or_else(|| file.to_owned()),
-        file: file.to_owned(),
-        file_size,
-        time: m.time,
-        duration_s: m.duration_s,
-        python: m.python.clone(),
-        pid: m.pid,
-        argv: m.argv.clone(),
-        hostname: m.hostname.clone(),
-        objects: heap.heap().len() as u64,
-        total_size: heap.total_size(),
-        edges: heap.snap.edge_count() as u64,
-        unreachable: heap.heapu().len() as u64,
-        store: Default::default(),
-        process_token: m.process.as_ref().map(|p| p.token.clone()),
-        capture_seq: m.capture_seq,
-        has_reference_point: heap.reference_point().is_some(),
-        reference: crate::views_identity::reference_info(heap),
-    }
-}
+use heaplens_wire::{Breadcrumb, PartitionRow, PartitionView, RelationInfo, RelationList};
 
 pub fn relation_list() -> RelationList {
     RelationList {
@@ -39,20 +14,6 @@ pub fn relation_list() -> RelationList {
             .iter()
             .map(|r| RelationInfo { name: r.name().to_owned(), header: r.header().to_owned(), doc: r.doc().to_owned() })
             .collect(),
-    }
-}
-
-/// Resolves the relation to show: `by` if given, else the query's trailing `.byX`, else clodo.
-pub fn resolve_relation(query: &Query, by: Option<&str>) -> Result<Relation, QueryError> {
-    match by {
-        Some(name) => Relation::parse(name).ok_or_else(|| QueryError {
-            position: 0,
-            message: format!(
-                "unknown relation {name:?}; known: {}",
-                Relation::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
-            ),
-        }),
-        None => Ok(query.view.unwrap_or(Relation::Clodo)),
     }
 }
 

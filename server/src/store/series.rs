@@ -1,8 +1,9 @@
 //! Series over time: the packages of heapy dump files (uploaded or named on the command
 //! line) and, grouped on demand, the loaded snapshots of one process (same host, pid and
-//! process start). Dump series are kept here; the snapshots stay in the [`Store`].
+//! process start). Dump series are kept here; the snapshots stay in the [`Store`]; the
+//! series routes and views are in `crate::series`.
 
-use crate::store::{id_from_name, Loaded, Store};
+use super::{id_from_name, Loaded, Store};
 use heaplens_engine::heapydump::{looks_like_dump, read_dump, Package};
 use heaplens_engine::series::process_key;
 use heaplens_wire::{SeriesInfo, SeriesList};

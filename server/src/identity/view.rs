@@ -1,16 +1,9 @@
-//! Engine → wire for reference points and identity diffs (`/api/identity`, `newobjects`).
+//! Engine → wire for identity diffs (`/api/identity`, `newobjects`): one side as a partition view.
 
-use crate::views::{set_view, SetView};
+use crate::partition::view::{set_view, SetView};
 use heaplens_engine::identity::{identity_diff, IdentityDiff};
 use heaplens_engine::{Heap, ObjSet, Relation};
-use heaplens_wire::{Breadcrumb, PartitionView, ReferenceInfo};
-
-/// The reference point of a snapshot and its count of new objects, if it has one.
-pub fn reference_info(heap: &Heap) -> Option<ReferenceInfo> {
-    let r = heap.reference_point()?;
-    let new = heap.heapnew().ok()?;
-    Some(ReferenceInfo { seq: r.seq, time: r.time, new_objects: new.len() as u64, new_size: heap.size_of(&new) })
-}
+use heaplens_wire::{Breadcrumb, PartitionView};
 
 /// Which side of an identity diff to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

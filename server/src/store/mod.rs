@@ -1,5 +1,5 @@
 //! The snapshots the server serves: files named on the command line, `*.hls` files in the data
-//! folder, and uploads kept in the [`storage`](crate::storage) (content-addressed, surviving
+//! folder, and uploads kept in the [`storage`] (content-addressed, surviving
 //! restarts). Each is indexed once into an immutable engine [`Heap`] when first needed, and
 //! the indexed heaps are kept under a memory budget: when it is exceeded, the least recently
 //! used heaps that can be read again from their file are unloaded (requests already holding
@@ -8,19 +8,35 @@
 //! Ids: a file's id is the first 16 hex digits of the SHA-256 of its bytes (a link names the
 //! bytes), and a file from the command line also answers to its name-derived id (`demo` for
 //! `demo.hls`). Heaps inserted directly ([`Store::insert`], tests) have name-derived ids only.
+//!
+//! Also here: the [`series`] of heapy dump files, the saved [`index`]es of stored snapshots,
+//! the snapshots' [`info`], the [`cache`]s a loaded heap keeps, opening a file for a command
+//! ([`open`]), the store's [`routes`] and the `redact` command ([`cli`]).
 
-use crate::storage::local::LocalStorage;
-use crate::storage::{content_id, MetaPatch, NewSnapshot, SnapshotStorage, StorageError, StoredSnapshot};
-use crate::views::snapshot_info;
+pub mod cache;
+pub mod cli;
+pub mod index;
+pub mod info;
+pub mod open;
+pub mod routes;
+pub mod series;
+pub mod storage;
+
+pub use index::INDEX_LOADS;
+
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::{FormatError, Heap};
 use heaplens_wire::{FailedSnapshot, SnapshotInfo, SnapshotList};
+use index::{build_dominators, index_target, load_stored};
+use info::snapshot_info;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use storage::local::LocalStorage;
+use storage::{content_id, MetaPatch, NewSnapshot, SnapshotStorage, StorageError, StoredSnapshot};
 
 /// Memory assumed per object of an indexed heap with its dominator tree (measured 105-130 B
 /// for the index on real heaps, plus 24 B for the dominator tree; see docs/benchmarks.md).
@@ -28,10 +44,17 @@ pub const BYTES_PER_OBJECT: u64 = 160;
 /// The default memory budget for indexed heaps.
 pub const DEFAULT_BUDGET: u64 = 8 << 30;
 
-/// One loaded, indexed snapshot.
+/// One loaded, indexed snapshot, and what features derived from it and keep (dropped with it).
 pub struct Loaded {
     pub info: SnapshotInfo,
     pub heap: Heap,
+    pub caches: cache::Caches,
+}
+
+impl Loaded {
+    pub fn new(info: SnapshotInfo, heap: Heap) -> Loaded {
+        Loaded { info, heap, caches: Default::default() }
+    }
 }
 
 struct Entry {
@@ -59,8 +82,8 @@ pub struct Store {
     storage: Option<Arc<dyn SnapshotStorage>>,
     budget: u64,
     clock: AtomicU64,
-    /// The series of heapy dump files (`crate::series`).
-    pub series: crate::series::SeriesStore,
+    /// The series of heapy dump files ([`series`]).
+    pub series: series::SeriesStore,
 }
 
 /// Turns a file name into a URL-safe id: letters, digits, `.`, `_`, `-`.
@@ -146,7 +169,7 @@ impl Store {
 
     /// A store keeping uploads in `dir` (see [`LocalStorage`]), listing what it holds; indexed
     /// heaps are kept within `budget` bytes.
-    pub fn open(dir: &Path, budget: u64) -> Result<(Store, crate::storage::local::Recovery), StorageError> {
+    pub fn open(dir: &Path, budget: u64) -> Result<(Store, storage::local::Recovery), StorageError> {
         let (local, recovery) = LocalStorage::open(dir)?;
         let storage: Arc<dyn SnapshotStorage> = Arc::new(local);
         let store = Store {
@@ -174,7 +197,6 @@ impl Store {
                 };
                 let file = storage.file(&s.id)?;
                 let info = stored_info(&s, info);
-                remember_index_dir(&s.id, &file, &info);
                 inner.order.push(s.id.clone());
                 inner.by_id.insert(s.id.clone(), Entry { info, file, loaded: None, last_used: 0 });
             }
@@ -228,7 +250,7 @@ impl Store {
                     info.store.alias = Some(alias);
                 }
                 let t = self.tick();
-                let loaded = Arc::new(Loaded { info: info.clone(), heap });
+                let loaded = Arc::new(Loaded::new(info.clone(), heap));
                 inner.order.push(id.clone());
                 inner.by_id.insert(
                     id,
@@ -241,7 +263,7 @@ impl Store {
                 );
                 self.evict(&mut inner);
                 drop(inner);
-                build_dominators(loaded);
+                build_dominators(loaded, None);
                 Ok(info)
             }
             Err(e) => {
@@ -272,14 +294,14 @@ impl Store {
             n += 1;
         }
         let info = snapshot_info(&id, file, file_size, &heap);
-        let loaded = Arc::new(Loaded { info: info.clone(), heap });
+        let loaded = Arc::new(Loaded::new(info.clone(), heap));
         let t = self.tick();
         inner
             .by_id
             .insert(id.clone(), Entry { info: info.clone(), file: None, loaded: Some(loaded.clone()), last_used: t });
         inner.order.push(id);
         drop(inner);
-        build_dominators(loaded);
+        build_dominators(loaded, None);
         info
     }
 
@@ -323,14 +345,14 @@ impl Store {
         if let Some(existing) = inner.by_id.get(&id) {
             return Ok(Added { info: existing.info.clone(), duplicate: true }); // raced with the same bytes
         }
-        remember_index_dir(&id, &file, &info);
-        let loaded = Arc::new(Loaded { info: info.clone(), heap });
+        let index = index_target(&info, file.as_deref());
+        let loaded = Arc::new(Loaded::new(info.clone(), heap));
         let t = self.tick();
         inner.order.push(id.clone());
         inner.by_id.insert(id, Entry { info: info.clone(), file, loaded: Some(loaded.clone()), last_used: t });
         self.evict(&mut inner);
         drop(inner);
-        build_dominators(loaded);
+        build_dominators(loaded, index);
         Ok(Added { info, duplicate: false })
     }
 
@@ -395,7 +417,8 @@ impl Store {
                 return None;
             }
         };
-        let loaded = Arc::new(Loaded { info, heap });
+        let index = index_target(&info, Some(&file));
+        let loaded = Arc::new(Loaded::new(info, heap));
         let mut inner = self.write();
         let t = self.tick();
         let e = inner.by_id.get_mut(&id)?;
@@ -403,7 +426,7 @@ impl Store {
         let out = e.loaded.get_or_insert_with(|| loaded.clone()).clone();
         self.evict(&mut inner);
         drop(inner);
-        build_dominators(out.clone());
+        build_dominators(out.clone(), index);
         Some(out)
     }
 
@@ -460,72 +483,4 @@ impl Store {
             failed: inner.failed.clone(),
         }
     }
-}
-
-/// The dominator tree (retained sizes, dominos) is built in the background right after a
-/// load, so the first question that needs it rarely waits; then a stored snapshot's indexes
-/// are saved next to it (if not there yet) so a restart loads it without indexing.
-fn build_dominators(loaded: Arc<Loaded>) {
-    std::thread::spawn(move || {
-        loaded.heap.dominators();
-        if let Some((path, sha)) = index_target(&loaded.info) {
-            if !path.exists() {
-                if let Err(e) = save_index(&loaded.heap, &sha, &path) {
-                    tracing::warn!(id = %loaded.info.id, "index not saved: {e}");
-                }
-            }
-        }
-    });
-}
-
-/// How many heaps were loaded from a saved index (not indexed again), since the start.
-pub static INDEX_LOADS: AtomicU64 = AtomicU64::new(0);
-
-/// Where a stored snapshot's index goes (`objects/ab/<sha256>.idx`), and its key.
-fn index_target(info: &SnapshotInfo) -> Option<(PathBuf, String)> {
-    let sha = info.store.sha256.clone().filter(|_| info.store.stored)?;
-    let dir = INDEX_DIRS.read().ok()?.get(&info.id).cloned()?;
-    Some((dir.join(format!("{sha}.idx")), sha))
-}
-
-/// The folder of each stored snapshot's file (set when its entry is made).
-static INDEX_DIRS: std::sync::LazyLock<RwLock<HashMap<String, PathBuf>>> =
-    std::sync::LazyLock::new(|| RwLock::new(HashMap::new()));
-
-fn remember_index_dir(id: &str, file: &Option<PathBuf>, info: &SnapshotInfo) {
-    if let (true, Some(dir)) = (info.store.stored, file.as_ref().and_then(|f| f.parent())) {
-        if let Ok(mut m) = INDEX_DIRS.write() {
-            m.insert(id.to_owned(), dir.to_owned());
-        }
-    }
-}
-
-/// Writes the index atomically: a temporary file, fsynced, renamed.
-fn save_index(heap: &Heap, sha: &str, path: &Path) -> std::io::Result<()> {
-    let tmp = path.with_extension("idx.part");
-    let mut f = std::fs::File::create(&tmp)?;
-    heaplens_engine::index_file::save(heap, sha, std::io::BufWriter::new(&mut f))?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)
-}
-
-/// Loads a stored snapshot, from its saved index when there is a good one.
-fn load_stored(file: &Path, info: &SnapshotInfo) -> Result<Heap, FormatError> {
-    if let Some((idx, sha)) = index_target(info) {
-        if let Ok(bytes) = std::fs::read(&idx) {
-            let snap = read_snapshot_file(file)?;
-            match heaplens_engine::index_file::load(snap, &sha, &bytes) {
-                Ok(heap) => {
-                    INDEX_LOADS.fetch_add(1, Ordering::Relaxed);
-                    return Ok(heap);
-                }
-                Err(e) => {
-                    tracing::warn!(id = %info.id, "{e}; indexing again");
-                    let _ = std::fs::remove_file(&idx);
-                }
-            }
-        }
-    }
-    Store::load(file)
 }

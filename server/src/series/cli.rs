@@ -1,12 +1,11 @@
 //! The `heaplens heapy-dump` commands and `table --heapy-dump`: heapy dump files in a
 //! terminal, and any table appended to a dump file as heapy's `.dump()` appends.
 
-use crate::views::resolve_relation;
-use crate::views_series::package_view;
-use heaplens_engine::format::read_snapshot_file;
+use super::view::package_view;
+use crate::http::params::resolve_relation;
+use crate::store::open::{open_heap, parse_query};
 use heaplens_engine::heapydump::{read_dump, render_package, write_partition};
 use heaplens_engine::partition::partition;
-use heaplens_engine::{Heap, Query};
 use std::io::Write;
 use std::path::Path;
 
@@ -48,8 +47,8 @@ pub fn show(path: &Path, which: Which, all_rows: bool, json: bool) -> Result<Str
 /// `table SNAPSHOT --heapy-dump OUT`: appends the table of `query` by `by` to OUT (made at
 /// the capture time) and says what it wrote.
 pub fn table_dump(path: &Path, query: &str, by: Option<&str>, out: &Path) -> Result<String, String> {
-    let heap = Heap::new(read_snapshot_file(path).map_err(|e| format!("{}: {e}", path.display()))?);
-    let q = Query::parse(query).map_err(|e| format!("bad query: {e}"))?;
+    let heap = open_heap(path)?;
+    let q = parse_query(query).map_err(|e| format!("bad query: {e}"))?;
     let relation = resolve_relation(&q, by).map_err(|e| e.message)?;
     let set = heap.select(&q).map_err(|e| format!("bad query: {e}"))?.set;
     let p = partition(&heap, &set, relation);

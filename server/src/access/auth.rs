@@ -11,7 +11,7 @@
 //! the process. The app's static files hold no heap data and are served to anyone, so the page
 //! can ask for the token. Errors say what is missing and never which snapshots exist.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;

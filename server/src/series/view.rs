@@ -1,6 +1,6 @@
 //! Engine series and dump packages → wire types.
 
-use crate::series::Series;
+use crate::store::series::Series;
 use heaplens_engine::heapydump::{package_title, render_package, row_header, Package};
 use heaplens_engine::series::{heap_sample, top_kinds, Measure};
 use heaplens_engine::Relation;

@@ -1,34 +1,24 @@
-//! The access endpoints: log in with the token (a signed session cookie), log out, what this
-//! browser may see, and read-only share links to one snapshot (see [`crate::auth`]).
+//! Access: the token, signed sessions and share links ([`auth`], the guard in front of
+//! `/api`), and their endpoints: log in with the token (a signed session cookie), log out,
+//! what this browser may see, and read-only share links to one snapshot.
 
-use crate::api::AppState;
-use crate::auth::{now_secs, Access, Auth, SESSION_COOKIE, SESSION_SECONDS, SHARE_COOKIE};
-use crate::error::ApiError;
+pub mod auth;
+
+use crate::http::error::ApiError;
+use crate::state::{AppState, MAX_SHARE_SECONDS};
+use auth::{now_secs, Access, Auth, SESSION_COOKIE, SESSION_SECONDS, SHARE_COOKIE};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use heaplens_wire::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
 use std::sync::Arc;
-
-/// Longest share link life accepted (a year).
-pub const MAX_SHARE_SECONDS: u64 = 366 * 24 * 3600;
-
-/// `/api/login`, `/api/logout`, `/api/session`, `/api/snapshots/{id}/share`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/session", get(session))
-        .route("/snapshots/{id}/share", post(create_share))
-}
 
 fn set_cookie(name: &str, value: &str, max_age: u64) -> (header::HeaderName, String) {
     (header::SET_COOKIE, format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"))
 }
 
-async fn login(
+pub async fn login(
     Extension(auth): Extension<Arc<Auth>>,
     body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -43,11 +33,11 @@ async fn login(
     Ok((StatusCode::NO_CONTENT, [set_cookie(SESSION_COOKIE, &value, SESSION_SECONDS)]).into_response())
 }
 
-async fn logout() -> Response {
+pub async fn logout() -> Response {
     (StatusCode::NO_CONTENT, [set_cookie(SESSION_COOKIE, "", 0), set_cookie(SHARE_COOKIE, "", 0)]).into_response()
 }
 
-async fn session(Extension(auth): Extension<Arc<Auth>>, headers: HeaderMap) -> Json<SessionInfo> {
+pub async fn session(Extension(auth): Extension<Arc<Auth>>, headers: HeaderMap) -> Json<SessionInfo> {
     let (access, snapshot) = match auth.access(&headers) {
         Access::Full => ("full", None),
         Access::Share(id) => ("share", Some(id)),
@@ -57,14 +47,13 @@ async fn session(Extension(auth): Extension<Arc<Auth>>, headers: HeaderMap) -> J
 }
 
 /// A signed read-only link to one snapshot, optionally expiring.
-async fn create_share(
+pub async fn create_share(
     State(st): State<AppState>,
     Extension(auth): Extension<Arc<Auth>>,
     Path(id): Path<String>,
     body: Option<Json<ShareRequest>>,
 ) -> Result<Json<ShareLink>, ApiError> {
-    let info =
-        st.store.get(&id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))?.info.clone();
+    let info = st.loaded(&id)?.info.clone();
     let secs = body.and_then(|Json(b)| b.expires_in_s).unwrap_or(0);
     if secs > MAX_SHARE_SECONDS {
         return Err(ApiError::bad_request(format!("a share link lives at most {MAX_SHARE_SECONDS} seconds")));

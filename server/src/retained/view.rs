@@ -1,23 +1,23 @@
-//! Views of retained sizes: some rows' `domisize` (cached per snapshot, query, relation and
-//! row: each costs a walk of part of the heap) and one level of the dominator tree.
+//! Views of retained sizes: some rows' `domisize` (cached with the loaded heap, per query,
+//! relation and row: each costs a walk of part of the heap) and one level of the dominator
+//! tree.
 
-use crate::error::ApiError;
-use crate::views_object::{addr_hex, object_at};
+use crate::http::error::ApiError;
+use crate::object::view::{addr_hex, object_at};
+use crate::state::{RETAINED_CACHE_MAX, RETAINED_ROWS_MAX};
+use crate::store::Loaded;
 use heaplens_engine::domtree::{self, DomLevel, DomNode};
 use heaplens_engine::partition::partition;
 use heaplens_engine::retained::rows_retained_at;
 use heaplens_engine::{Heap, Query, Relation};
 use heaplens_wire as wire;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
-/// Rows one request may ask for.
-pub const RETAINED_ROWS_MAX: usize = 500;
-/// Cached row sizes kept before the cache starts over.
-const CACHE_MAX: usize = 200_000;
-
-type Key = (String, String, &'static str, usize);
-static CACHE: LazyLock<Mutex<HashMap<Key, u64>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The retained sizes of partition rows already walked, by (set query, relation, row index):
+/// one per loaded heap (in its [`caches`](crate::store::cache::Caches)).
+#[derive(Default)]
+pub struct RowCache(Mutex<HashMap<(String, &'static str, usize), u64>>);
 
 /// Parses `rows=0,1,2` (row indexes).
 pub fn parse_rows(text: &str) -> Result<Vec<usize>, ApiError> {
@@ -38,27 +38,29 @@ pub fn parse_rows(text: &str) -> Result<Vec<usize>, ApiError> {
 /// The retained sizes of rows `rows` of `query`'s set partitioned by `relation`.
 pub fn retained_view(
     snapshot: &str,
-    heap: &Heap,
+    loaded: &Loaded,
     query: &Query,
     relation: Relation,
     rows: &[usize],
 ) -> Result<wire::RetainedView, ApiError> {
+    let heap = &loaded.heap;
     let sel = heap.select(&query.set_query())?;
     let p = partition(heap, &sel.set, relation);
     if let Some(&bad) = rows.iter().find(|&&i| i >= p.len()) {
         return Err(ApiError::bad_request(format!("row {bad} out of range: the partition has {} rows", p.len())));
     }
     let q = query.set_query().to_string();
-    let key = |i: usize| (snapshot.to_owned(), q.clone(), relation.name(), i);
+    let key = |i: usize| (q.clone(), relation.name(), i);
+    let cache = loaded.caches.get::<RowCache>();
     let known: HashMap<usize, u64> = {
-        let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = cache.0.lock().unwrap_or_else(|e| e.into_inner());
         rows.iter().filter_map(|&i| cache.get(&key(i)).map(|&r| (i, r))).collect()
     };
     let missing: Vec<usize> = rows.iter().copied().filter(|i| !known.contains_key(i)).collect();
     let fresh = rows_retained_at(heap, &p, &sel.set, &missing);
     {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() + fresh.len() > CACHE_MAX {
+        let mut cache = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() + fresh.len() > RETAINED_CACHE_MAX {
             cache.clear();
         }
         for (&i, &r) in missing.iter().zip(&fresh) {

@@ -1,18 +1,22 @@
-//! The store's endpoints: upload a snapshot (streamed to the store's temporary folder while
-//! hashed, never whole in memory; validated and indexed; then stored atomically, or the
-//! existing snapshot returned for the same bytes), rename/retag/annotate, delete.
+//! The store's endpoints: list the snapshots and one's info, upload a snapshot (streamed to
+//! the store's temporary folder while hashed, never whole in memory; validated and indexed;
+//! then stored atomically, or the existing snapshot returned for the same bytes) or a heapy
+//! dump file (a series), rename/retag/annotate, delete, make a redacted copy.
 
-use crate::api::AppState;
-use crate::error::ApiError;
-use crate::storage::{MetaPatch, StorageError};
-use crate::store::{hex, Store, StoreError};
+use super::storage::{MetaPatch, StorageError};
+use super::{hex, id_from_name, Store, StoreError};
+use crate::access::auth::ShareScope;
+use crate::http::blocking::blocking;
+use crate::http::error::ApiError;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use heaplens_wire::{SnapshotInfo, SnapshotPatch};
+use heaplens_engine::heapydump::read_dump;
+use heaplens_wire::{SnapshotInfo, SnapshotList, SnapshotPatch};
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -34,6 +38,25 @@ impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> ApiError {
         ApiError::from(StoreError::Storage(e))
     }
+}
+
+/// Every snapshot (a share link sees its one snapshot, and nothing of the others, not even
+/// failed files).
+pub async fn list_snapshots(
+    State(st): State<AppState>,
+    scope: Option<axum::Extension<ShareScope>>,
+) -> Json<SnapshotList> {
+    let mut list = st.store.list();
+    if let Some(axum::Extension(ShareScope(id))) = scope {
+        list.snapshots.retain(|s| s.id == id);
+        list.failed.clear();
+    }
+    Json(list)
+}
+
+/// One snapshot's info, without loading it.
+pub async fn get_snapshot(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<SnapshotInfo>, ApiError> {
+    st.store.info(&id).map(Json).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))
 }
 
 #[derive(Deserialize)]
@@ -74,7 +97,7 @@ pub async fn upload_snapshot(
     let name = p.name.unwrap_or_else(|| "upload.hls".to_owned());
     let uploader = p.uploader.unwrap_or_else(|| "upload".to_owned());
     for (what, text) in [("name", &name), ("uploader", &uploader)] {
-        crate::storage::check_text(what, text, crate::storage::local::MAX_NAME)?;
+        super::storage::check_text(what, text, super::storage::local::MAX_NAME)?;
     }
     let tmp = TempPath(temp_path(&st)?);
     let mut file =
@@ -100,21 +123,17 @@ pub async fn upload_snapshot(
     file.sync_all().map_err(|e| ApiError::internal(format!("cannot write upload: {e}")))?;
     drop(file);
     // a heapy dump file (text) becomes a series, kept by name in the data folder
-    if crate::series::is_dump_file(&tmp.0) {
-        let response = crate::series_api::upload_dump(&st, &name, tmp.0.clone()).await;
+    if super::series::is_dump_file(&tmp.0) {
+        let response = upload_dump(&st, &name, tmp.0.clone()).await;
         drop(tmp);
         return response;
     }
     let sha = hex(&hasher.finalize());
     let path = tmp.0.clone();
-    let heap = tokio::task::spawn_blocking(move || Store::load(&path))
-        .await
-        .map_err(|e| ApiError::internal(format!("load task failed: {e}")))??;
+    let heap = blocking("load", move || Store::load(&path)).await?;
     let store = st.store.clone();
     let path = tmp.0.clone();
-    let added = tokio::task::spawn_blocking(move || store.add_upload(&path, &sha, &name, &uploader, heap))
-        .await
-        .map_err(|e| ApiError::internal(format!("store task failed: {e}")))??;
+    let added = blocking("store", move || store.add_upload(&path, &sha, &name, &uploader, heap)).await?;
     drop(tmp);
     let status = if added.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(added.info)).into_response())
@@ -129,18 +148,14 @@ pub async fn patch_snapshot(
     let Json(p) = body.map_err(|e| ApiError::bad_request(format!("bad snapshot change: {}", e.body_text())))?;
     let patch = MetaPatch { name: p.name, tags: p.tags, note: p.note };
     let store = st.store.clone();
-    let info = tokio::task::spawn_blocking(move || store.update(&id, &patch))
-        .await
-        .map_err(|e| ApiError::internal(format!("store task failed: {e}")))??;
+    let info = blocking("store", move || store.update(&id, &patch)).await?;
     Ok(Json(info))
 }
 
 /// `DELETE /api/snapshots/{id}`: deletes a stored snapshot.
 pub async fn delete_snapshot(State(st): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     let store = st.store.clone();
-    tokio::task::spawn_blocking(move || store.delete(&id))
-        .await
-        .map_err(|e| ApiError::internal(format!("store task failed: {e}")))??;
+    blocking("store", move || store.delete(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -167,22 +182,44 @@ pub async fn redact_snapshot(
     })?;
     let tmp = TempPath(temp_path(&st)?);
     let out = tmp.0.clone();
-    let (sha, heap) = tokio::task::spawn_blocking(move || -> Result<(String, heaplens_engine::Heap), ApiError> {
+    let (sha, heap) = blocking("redact", move || -> Result<(String, heaplens_engine::Heap), ApiError> {
         let bytes = std::fs::read(&source).map_err(|e| ApiError::internal(format!("cannot read the snapshot: {e}")))?;
         let mut copy = Vec::new();
         heaplens_engine::redact::redact_snapshot(&bytes, mode, &mut copy)?;
         std::fs::write(&out, &copy).map_err(|e| ApiError::internal(format!("cannot write the copy: {e}")))?;
         Ok((hex(&Sha256::digest(&copy)), Store::load(&out)?))
     })
-    .await
-    .map_err(|e| ApiError::internal(format!("redact task failed: {e}")))??;
+    .await?;
     let store = st.store.clone();
     let path = tmp.0.clone();
     let name = format!("{} (values {})", info.name, mode.as_str());
-    let added = tokio::task::spawn_blocking(move || store.add_upload(&path, &sha, &name, "redaction", heap))
-        .await
-        .map_err(|e| ApiError::internal(format!("store task failed: {e}")))??;
+    let added = blocking("store", move || store.add_upload(&path, &sha, &name, "redaction", heap)).await?;
     drop(tmp);
     let status = if added.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(added.info)).into_response())
+}
+
+/// An uploaded heapy dump file (already written to `path`): every package is read (a bad
+/// file is answered `bad_dump` naming the line, and nothing is added), kept in the data
+/// folder as `NAME.dump` when there is one, and added as a series (201, its info).
+async fn upload_dump(st: &AppState, name: &str, path: PathBuf) -> Result<Response, ApiError> {
+    let read = path.clone();
+    let packages = blocking("load", move || {
+        std::fs::read(&read).map(|b| read_dump(&b)).map_err(|e| ApiError::internal(format!("cannot read upload: {e}")))
+    })
+    .await?
+    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_dump", e.to_string()))?;
+    let stem = id_from_name(name.strip_suffix(".dump").unwrap_or(name).trim_end_matches(".hls"));
+    let mut file_name = format!("{stem}.dump");
+    if let Some(data) = &st.store.data_dir {
+        let mut n = 2;
+        while data.join(&file_name).exists() {
+            file_name = format!("{stem}-{n}.dump");
+            n += 1;
+        }
+        std::fs::rename(&path, data.join(&file_name))
+            .map_err(|e| ApiError::internal(format!("cannot store upload: {e}")))?;
+    }
+    let info = st.store.series.insert(&file_name, packages);
+    Ok((StatusCode::CREATED, Json(info)).into_response())
 }

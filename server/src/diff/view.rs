@@ -1,9 +1,9 @@
 //! Engine → wire for heapy's `A.diff(B)` and `A.disjoint(B)` (`/api/diff`, `heaplens diff --json`).
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use heaplens_engine::diff::{diff, disjoint, percent_of_b, render_diff};
 use heaplens_engine::query::Selector;
-use heaplens_engine::{Heap, ObjSet, Query, QueryError, Relation};
+use heaplens_engine::{Heap, ObjSet, Query, Relation};
 use heaplens_wire::{DiffRowView, DiffView, DisjointView};
 
 /// One side of a diff: a snapshot (its id and heap) and the query of its set.
@@ -14,8 +14,8 @@ pub struct Side<'a> {
 }
 
 /// A query error of one side, its message naming the parameter (`qa` or `qb`).
-pub fn side_error(param: &str, e: QueryError) -> ApiError {
-    let mut err = ApiError::from(e);
+pub fn side_error(param: &str, e: impl Into<ApiError>) -> ApiError {
+    let mut err: ApiError = e.into();
     err.message = format!("in {param}: {}", err.message);
     err
 }
