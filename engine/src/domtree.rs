@@ -2,11 +2,11 @@
 //! set that no other member dominates, then any object's immediately dominated objects, each
 //! list largest retained size first.
 
-use crate::brief::brief;
+use crate::heap::brief::brief;
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::ObjId;
 use crate::inspect::kind_label;
-use crate::set::ObjSet;
 
 /// Nodes listed per level when the caller does not say how many.
 pub const DEFAULT_LIMIT: usize = 100;

@@ -8,9 +8,9 @@
 //! the other side, `heapu` included. The caveats (address reuse between captures, objects
 //! whose size changed, objects that are not GC-tracked) are in `docs/identity.md`.
 
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::ObjId;
-use crate::set::ObjSet;
 
 /// B's new objects and A's gone objects.
 #[derive(Debug, Clone)]

@@ -2,21 +2,17 @@
 //! preview, reachability, its referents and referrers with the edge names, and heapy's
 //! shortest paths from the root to it.
 
-use crate::brief::brief;
-use crate::classes::ROOT_KIND;
+use crate::heap::brief::brief;
+use crate::heap::classes::ROOT_KIND;
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::ObjId;
 use crate::paths::{shpaths, ShortestPaths};
-use crate::set::ObjSet;
 
 /// Edges listed per direction when the caller does not say how many.
 pub const DEFAULT_EDGE_LIMIT: usize = 200;
 
-/// The object at an address, if any (a linear scan of the address column: O(objects), no
-/// index is kept for it). Address 0 is the root.
-pub fn find_address(heap: &Heap, addr: u64) -> Option<ObjId> {
-    heap.snap.addr.iter().position(|&a| a == addr).map(|i| ObjId(i as u32))
-}
+pub use crate::heap::find_address;
 
 /// An object's type label (`RootStateType` for the root).
 pub fn type_label(heap: &Heap, o: ObjId) -> &str {

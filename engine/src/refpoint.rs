@@ -2,34 +2,12 @@
 //! `heaplens.setref()` ran in the process (`heapref`) and which are new since (`heapnew`,
 //! what heapy's `hp.heap()` returns after `hp.setref()`). See `docs/identity.md`.
 
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
+pub use crate::heap::snapshot::{ProcessIdentity, ReferencePoint};
 use crate::heap::Heap;
-use crate::ids::ObjId;
 use crate::query::{Expr, Query, QueryError, RowLabels, Selector};
-use crate::set::ObjSet;
-use serde::Deserialize;
 use std::sync::Arc;
-
-/// Who captured a snapshot: a random token per agent import, the pid and the agent's
-/// import time (`META.process`). Two snapshots come from one process iff all three agree.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct ProcessIdentity {
-    pub token: String,
-    pub pid: u64,
-    pub started: f64,
-}
-
-/// The reference point a capture was taken after (`META.reference`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct ReferencePoint {
-    /// The setref's capture number: objects first seen at or before it existed then.
-    pub seq: u64,
-    /// When setref ran, Unix seconds.
-    pub time: f64,
-    /// How many objects the reference point recorded.
-    pub objects: u64,
-}
 
 /// Why a snapshot has no answer about its reference point.
 pub const NO_REFERENCE: &str =

@@ -12,9 +12,9 @@
 
 use rayon::prelude::*;
 
-use crate::ids::ObjId;
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::partition::Partition;
-use crate::set::ObjSet;
 use crate::Heap;
 
 /// Membership of a set, as a bitset over all objects when the set is large.

@@ -63,9 +63,11 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
     let (one_row_s, _) = timed(|| heaplens_engine::retained::domisize(&heap, &kinds.row_set(&heap, heap.heap(), 0)));
     // a restart of the server: the snapshot read again, its indexes from the saved index file
     let mut index = Vec::new();
-    let (index_save_s, _) = timed(|| heaplens_engine::index_file::save(&heap, "bench", &mut index));
+    let (index_save_s, _) = timed(|| heaplens_engine::format::index_file::save(&heap, "bench", &mut index));
     let (index_load_s, reloaded) = timed(|| {
-        read_snapshot_file(path).ok().and_then(|snap| heaplens_engine::index_file::load(snap, "bench", &index).ok())
+        read_snapshot_file(path)
+            .ok()
+            .and_then(|snap| heaplens_engine::format::index_file::load(snap, "bench", &index).ok())
     });
     let index_ok = reloaded.is_some_and(|h| h.total_size() == heap.total_size());
 

@@ -2,7 +2,7 @@
 //! addresses as the API reads and writes them.
 
 use crate::http::error::ApiError;
-use heaplens_engine::brief::brief;
+use heaplens_engine::heap::brief::brief;
 use heaplens_engine::inspect::{find_address, inspect, kind_label, EdgeList};
 use heaplens_engine::paths::{self, step_name};
 use heaplens_engine::{Heap, ObjId, Query, QueryError};

@@ -1,7 +1,7 @@
 //! Engine partitions → wire types (the JSON the app and `table --json` see): a query's set
 //! or any set ([`set_view`], shared with identity) as rows by page.
 
-use heaplens_engine::brief::{id_header, id_kind_name};
+use heaplens_engine::heap::brief::{id_header, id_kind_name};
 use heaplens_engine::partition::partition;
 use heaplens_engine::query::Selector;
 use heaplens_engine::render::{id_title, row_stats_upto, title};

@@ -41,7 +41,7 @@ pub(super) fn index_target(info: &SnapshotInfo, file: Option<&Path>) -> Option<(
 fn save_index(heap: &Heap, sha: &str, path: &Path) -> std::io::Result<()> {
     let tmp = path.with_extension("idx.part");
     let mut f = std::fs::File::create(&tmp)?;
-    heaplens_engine::index_file::save(heap, sha, std::io::BufWriter::new(&mut f))?;
+    heaplens_engine::format::index_file::save(heap, sha, std::io::BufWriter::new(&mut f))?;
     f.sync_all()?;
     drop(f);
     std::fs::rename(&tmp, path)
@@ -52,7 +52,7 @@ pub(super) fn load_stored(file: &Path, info: &SnapshotInfo) -> Result<Heap, Form
     if let Some((idx, sha)) = index_target(info, Some(file)) {
         if let Ok(bytes) = std::fs::read(&idx) {
             let snap = read_snapshot_file(file)?;
-            match heaplens_engine::index_file::load(snap, &sha, &bytes) {
+            match heaplens_engine::format::index_file::load(snap, &sha, &bytes) {
                 Ok(heap) => {
                     INDEX_LOADS.fetch_add(1, Ordering::Relaxed);
                     return Ok(heap);

@@ -12,12 +12,12 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::OnceLock;
 
-use crate::classes::SetClasses;
-use crate::dominators::Dominators;
+use crate::heap::classes::SetClasses;
+use crate::heap::dominators::Dominators;
+use crate::heap::idorder::{IdOrder, ModeOrder};
+use crate::heap::kinds::Kinds;
+use crate::heap::snapshot::Snapshot;
 use crate::heap::{Heap, Reverse};
-use crate::idorder::{IdOrder, ModeOrder};
-use crate::kinds::Kinds;
-use crate::snapshot::Snapshot;
 
 const MAGIC: &[u8; 8] = b"HLSIDX01";
 

@@ -2,11 +2,11 @@
 //! set of kinds of an object's referrers) and `via` (the set of names of the edges into it).
 //! Equal sets are interned to one class id, so partitions by rcs or via are dense counts.
 
-use crate::format::EdgeName;
-use crate::ids::ObjId;
-use crate::kinds::Kinds;
-use crate::pyrepr::py_repr;
-use crate::snapshot::Snapshot;
+use crate::heap::ids::ObjId;
+use crate::heap::kinds::Kinds;
+use crate::heap::pyrepr::py_repr;
+use crate::heap::snapshot::EdgeName;
+use crate::heap::snapshot::Snapshot;
 use std::collections::HashMap;
 
 /// Interned sets of `u32` items: class id → sorted items.

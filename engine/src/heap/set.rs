@@ -1,6 +1,6 @@
 //! Sets of objects: sorted, deduplicated object numbers (heapy's IdentitySet).
 
-use crate::ids::ObjId;
+use crate::heap::ids::ObjId;
 
 /// A set of objects as a sorted vector of object numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

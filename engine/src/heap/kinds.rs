@@ -1,8 +1,8 @@
 //! heapy's default kind ("clodo": class, or dict of class) for every object, interned.
 
-use crate::format::EdgeName;
-use crate::ids::{KindId, ObjId, TypeId, NONE};
-use crate::snapshot::Snapshot;
+use crate::heap::ids::{KindId, ObjId, TypeId, NONE};
+use crate::heap::snapshot::EdgeName;
+use crate::heap::snapshot::Snapshot;
 use std::collections::HashMap;
 
 /// The label of a dict that no object owns.

@@ -12,7 +12,7 @@
 //! an object's children and "does a dominate b" cost nothing more; [`crate::retained`] uses
 //! that for heapy's `dominos` / `domisize` / `imdom` of sets.
 
-use crate::ids::ObjId;
+use crate::heap::ids::ObjId;
 use crate::Heap;
 
 const UNSEEN: u32 = u32::MAX;
@@ -220,13 +220,12 @@ fn compress(v: u32, w: u32, ancestor: &mut [u32], semi: &[u32], label: &mut [u32
     }
 }
 
-pub use crate::retained::{dominos, domisize};
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::EdgeName;
-    use crate::set::ObjSet;
+    use crate::heap::set::ObjSet;
+    use crate::heap::snapshot::EdgeName;
+    use crate::retained::{dominos, domisize};
     use crate::{read_snapshot, SnapshotWriter};
 
     /// A graph from edges `(from, to)` over objects 0..n (0 is the root), size of object i = 10 + i.

@@ -11,9 +11,9 @@
 //! A set's rows are the global order filtered by membership (one pass over a bit set), or, for
 //! a set much smaller than the heap, its members sorted by the same key. Both give one order.
 
-use crate::brief::{kind_label, plain, plain_with, type_label, Plain};
-use crate::ids::ObjId;
-use crate::set::ObjSet;
+use crate::heap::brief::{kind_label, plain, plain_with, type_label, Plain};
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::Heap;
 use rayon::prelude::*;
 use std::cmp::{Ordering, Reverse};

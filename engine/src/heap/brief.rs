@@ -6,9 +6,9 @@
 //! type), a module from `MODN`, `list`/`tuple`/`dict` as `0xADDR*LEN` with the length
 //! counted from the object's edges, a `dict of X` as its owner, anything else as `0xADDR`.
 
-use crate::format::EdgeName;
-use crate::ids::{KindId, ObjId};
-use crate::set::ObjSet;
+use crate::heap::ids::{KindId, ObjId};
+use crate::heap::set::ObjSet;
+use crate::heap::snapshot::EdgeName;
 use crate::Heap;
 
 /// The kind label of an object (`None` for the root).
@@ -175,7 +175,7 @@ pub fn id_row_text(heap: &Heap, single_kind: bool, o: ObjId) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::format::EdgeName;
+    use crate::heap::snapshot::EdgeName;
     use crate::{read_snapshot, SnapshotWriter};
 
     /// root → modules dict → module `m` → its dict → values of every kind.

@@ -1,7 +1,7 @@
-//! The loaded snapshot: flat columns per object, CSR edge arrays, string and type tables.
+//! The loaded snapshot: flat columns per object, CSR edge arrays, string and type tables,
+//! the capture's metadata, and edge names ([`EdgeName`], as the file encodes them).
 
-use crate::format::EdgeName;
-use crate::ids::{ObjId, StrId, TypeId, NONE};
+use crate::heap::ids::{ObjId, StrId, TypeId, NONE};
 use serde::Deserialize;
 
 /// The capture's metadata (the `META` section). Unknown keys are kept in `raw`.
@@ -22,15 +22,37 @@ pub struct Meta {
     pub name: Option<String>,
     pub materialized_dicts: u64,
     /// The capturing process's identity (agents since setref support; `None` in older files).
-    pub process: Option<crate::refpoint::ProcessIdentity>,
+    pub process: Option<ProcessIdentity>,
     /// This capture's number among the process's captures (dumps and setrefs), from 1.
     pub capture_seq: Option<u64>,
     /// The reference point set by `heaplens.setref()` before this capture, if any.
-    pub reference: Option<crate::refpoint::ReferencePoint>,
+    pub reference: Option<ReferencePoint>,
     /// When the captured process started, Unix seconds (snapshots of one process share it).
     pub process_start: Option<f64>,
     #[serde(skip)]
     pub raw: serde_json::Value,
+}
+
+/// Who captured a snapshot: a random token per agent import, the pid and the agent's
+/// import time (`META.process`). Two snapshots come from one process iff all three agree.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ProcessIdentity {
+    pub token: String,
+    pub pid: u64,
+    pub started: f64,
+}
+
+/// The reference point a capture was taken after (`META.reference`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReferencePoint {
+    /// The setref's capture number: objects first seen at or before it existed then.
+    pub seq: u64,
+    /// When setref ran, Unix seconds.
+    pub time: f64,
+    /// How many objects the reference point recorded.
+    pub objects: u64,
 }
 
 /// The string table: one buffer and offsets, no allocation per string.
@@ -169,5 +191,63 @@ impl Snapshot {
     /// The allocation site (`file:line`) tracemalloc recorded for an object.
     pub fn producer(&self, o: ObjId) -> Option<&str> {
         lookup(&self.producers, o).map(|s| self.strings.get(s))
+    }
+}
+
+const NAME_TAG_SHIFT: u32 = 29;
+const NAME_PAYLOAD: u32 = (1 << NAME_TAG_SHIFT) - 1;
+
+/// A decoded edge name: heapy's via label of one reference.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EdgeName {
+    /// The whole name is a string of the string table (`.__dict__`, `['key']`, `->ob_type`).
+    Str(StrId),
+    /// `[i]`: list or tuple item.
+    Index(u32),
+    /// `.keys()[i]`: dict key at position i.
+    Key(u32),
+    /// `list(_)[i]`: set member number i.
+    Member(u32),
+}
+
+impl EdgeName {
+    /// Decodes the 32-bit form; `None` for a reserved tag.
+    pub fn decode(raw: u32) -> Option<EdgeName> {
+        let payload = raw & NAME_PAYLOAD;
+        match raw >> NAME_TAG_SHIFT {
+            0 => Some(EdgeName::Str(StrId(payload))),
+            1 => Some(EdgeName::Index(payload)),
+            2 => Some(EdgeName::Key(payload)),
+            3 => Some(EdgeName::Member(payload)),
+            _ => None,
+        }
+    }
+
+    /// Encodes to the 32-bit form; `None` if the payload does not fit in 29 bits.
+    pub fn encode(self) -> Option<u32> {
+        let (tag, payload) = match self {
+            EdgeName::Str(s) => (0, s.0),
+            EdgeName::Index(i) => (1, i),
+            EdgeName::Key(i) => (2, i),
+            EdgeName::Member(i) => (3, i),
+        };
+        (payload <= NAME_PAYLOAD).then_some((tag << NAME_TAG_SHIFT) | payload)
+    }
+
+    /// Renders the name the way heapy prints it, writing into `out`.
+    pub fn write_to(self, strings: &Strings, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            EdgeName::Str(s) => out.push_str(strings.get(s)),
+            EdgeName::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+            EdgeName::Key(i) => {
+                let _ = write!(out, ".keys()[{i}]");
+            }
+            EdgeName::Member(i) => {
+                let _ = write!(out, "list(_)[{i}]");
+            }
+        }
     }
 }

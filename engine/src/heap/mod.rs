@@ -1,63 +1,31 @@
-//! The indexed heap: a snapshot plus what every question needs, computed once at load.
+//! The loaded heap, the lowest layer: ids ([`ids`]), sets ([`set`]), the snapshot's columns
+//! ([`snapshot`]), reverse edges ([`reverse`]), heapy's kinds ([`kinds`]), the rcs and via
+//! class of every object ([`classes`]), the `byid` order ([`idorder`], with the briefs of
+//! [`brief`] and [`pyrepr`]'s edge names) and the dominator tree ([`dominators`]), and
+//! [`Heap`], the indexed snapshot holding them: computed once at load (the dominator tree
+//! and class labels on first use). Nothing here imports a module above it.
 
-use crate::classes::{self, ClassLabels, SetClasses};
-use crate::dominators::Dominators;
-use crate::idorder::IdOrder;
-use crate::ids::ObjId;
-use crate::kinds::Kinds;
-use crate::set::ObjSet;
-use crate::snapshot::Snapshot;
+pub mod brief;
+pub mod classes;
+pub mod dominators;
+pub mod idorder;
+pub mod ids;
+pub mod kinds;
+pub mod pyrepr;
+pub mod reverse;
+pub mod set;
+pub mod snapshot;
+
+pub use reverse::Reverse;
+
+use classes::{ClassLabels, SetClasses};
+use dominators::Dominators;
+use idorder::IdOrder;
+use ids::ObjId;
+use kinds::Kinds;
+use set::ObjSet;
+use snapshot::Snapshot;
 use std::sync::OnceLock;
-
-/// Reverse CSR: the edges into object i are `edge[start[i]..start[i + 1]]` (forward edge
-/// indices), and `source` holds each such edge's source object.
-#[derive(Debug, Clone, Default)]
-pub struct Reverse {
-    pub(crate) start: Vec<u32>,
-    pub(crate) edge: Vec<u32>,
-    pub(crate) source: Vec<u32>,
-}
-
-impl Reverse {
-    /// Builds the reverse CSR by counting sort (two passes, no per-object allocation).
-    fn new(s: &Snapshot) -> Reverse {
-        let n = s.object_count();
-        let mut start = vec![0u32; n + 1];
-        for &t in &s.edge_target {
-            start[t as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut edge = vec![0u32; s.edge_count()];
-        let mut source = vec![0u32; s.edge_count()];
-        for o in 0..n {
-            for e in s.edges_of(ObjId(o as u32)) {
-                let t = s.edge_target[e] as usize;
-                let slot = fill[t] as usize;
-                edge[slot] = e as u32;
-                source[slot] = o as u32;
-                fill[t] += 1;
-            }
-        }
-        Reverse { start, edge, source }
-    }
-
-    fn range(&self, o: ObjId) -> std::ops::Range<usize> {
-        self.start[o.idx()] as usize..self.start[o.idx() + 1] as usize
-    }
-
-    /// Forward edge indices into `o`.
-    pub fn edges(&self, o: ObjId) -> &[u32] {
-        &self.edge[self.range(o)]
-    }
-
-    /// The sources of the edges into `o` (with repetition when several edges do).
-    pub fn sources(&self, o: ObjId) -> &[u32] {
-        &self.source[self.range(o)]
-    }
-}
 
 /// A snapshot indexed for analysis. Immutable after [`Heap::new`].
 #[derive(Debug, Clone)]
@@ -94,7 +62,7 @@ impl Heap {
         h
     }
 
-    /// A heap from its parts (computed by [`Heap::new`], or read back by [`crate::index_file`]).
+    /// A heap from its parts (computed by [`Heap::new`], or read back by [`crate::format::index_file`]).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         snap: Snapshot,
@@ -217,4 +185,10 @@ fn reachable_from_root(s: &Snapshot) -> Vec<bool> {
         }
     }
     seen
+}
+
+/// The object at an address, if any (a linear scan of the address column: O(objects), no
+/// index is kept for it). Address 0 is the root.
+pub fn find_address(heap: &Heap, addr: u64) -> Option<ObjId> {
+    heap.snap.addr.iter().position(|&a| a == addr).map(|i| ObjId(i as u32))
 }
