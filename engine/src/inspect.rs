@@ -3,7 +3,6 @@
 //! shortest paths from the root to it.
 
 use crate::heap::brief::brief;
-use crate::heap::classes::ROOT_KIND;
 use crate::heap::ids::ObjId;
 use crate::heap::set::ObjSet;
 use crate::heap::Heap;
@@ -12,16 +11,11 @@ use crate::paths::{shpaths, ShortestPaths};
 /// Edges listed per direction when the caller does not say how many.
 pub const DEFAULT_EDGE_LIMIT: usize = 200;
 
-pub use crate::heap::find_address;
+pub use crate::heap::{find_address, kind_label};
 
 /// An object's type label (`RootStateType` for the root).
 pub fn type_label(heap: &Heap, o: ObjId) -> &str {
     heap.snap.type_of(o).map_or("RootStateType", |t| heap.snap.type_label(t))
-}
-
-/// An object's kind (heapy's clodo label; the root's kind as heapy's rcs prints it).
-pub fn kind_label(heap: &Heap, o: ObjId) -> &str {
-    heap.kinds.of(o).map_or(ROOT_KIND, |k| heap.kinds.label(k))
 }
 
 /// One edge seen from the inspected object: heapy's name of the edge and the object at its
@@ -99,6 +93,7 @@ pub fn inspect(heap: &Heap, o: ObjId, limit: usize, path_limit: usize) -> Object
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::heap::classes::ROOT_KIND;
     use crate::testing::small_snapshot;
     use crate::{read_snapshot, SnapshotWriter};
 

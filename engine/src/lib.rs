@@ -4,22 +4,22 @@
 //! lists the files):
 //! 1. [`heap`]: the loaded heap — ids, sets, the [`Snapshot`]'s flat columns and CSR edges,
 //!    reverse edges, heapy's kinds, rcs/via classes, the `byid` order, the dominator tree,
-//!    and [`Heap`], which indexes a snapshot once and is immutable afterwards.
+//!    the reference point's `heapnew`/`heapref`, and [`Heap`], which indexes a snapshot once and is immutable afterwards.
 //! 2. [`format`]: bytes in and out — the snapshot file (`docs/format.md`) and saved indexes.
 //! 3. [`partition`]: the relations (heapy's classifiers and their labels) and partitions of
 //!    any [`ObjSet`] by a [`Relation`] in heapy's row order.
 //! 4. heapy's text: [`render`] (tables), [`textwrap`], [`heapydump`] (dump files).
-//! 5. [`retained`]: heapy's `dominos`/`domisize`/`imdom` of any set.
+//! 5. [`retained`]: heapy's `dominos`/`domisize`/`imdom` of any set, the dominator tree as a
+//!    view ([`retained::domtree`]).
 //! 6. [`query`]: heapy-like expressions (`heap.byclodo[2].bytype`), parsed and evaluated.
 //! 7. one module per analysis: [`inspect`] (one object), [`paths`] (shortest paths),
-//!    [`domtree`], [`rp`], [`refgraph`] (the referrer graph by kind), [`treemap`], [`diff`],
-//!    [`refpoint`] and [`identity`] (heapy's `setref`), [`series`], [`redact`]; and helpers
+//!    [`rp`], [`refgraph`] (the referrer graph by kind), [`treemap`], [`diff`], [`identity`]
+//!    (two captures of one process; heapy's `setref`), [`series`], [`redact`]; and helpers
 //!    for tests and benchmarks ([`testing`], [`synth`]).
 //!
 //! This crate depends on no web framework, async runtime or UI crate and builds for wasm32.
 
 pub mod diff;
-pub mod domtree;
 pub mod format;
 pub mod heap;
 pub mod heapydump;
@@ -30,7 +30,6 @@ pub mod paths;
 pub mod query;
 pub mod redact;
 pub mod refgraph;
-pub mod refpoint;
 pub mod render;
 pub mod retained;
 pub mod rp;

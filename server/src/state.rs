@@ -42,7 +42,7 @@ pub const RETAINED_ROWS_MAX: usize = 500;
 pub const RETAINED_CACHE_MAX: usize = 200_000;
 
 /// Nodes per dominator tree level unless `limit` says otherwise, and the most.
-pub const DOMTREE_LIMIT: usize = heaplens_engine::domtree::DEFAULT_LIMIT;
+pub const DOMTREE_LIMIT: usize = heaplens_engine::retained::domtree::DEFAULT_LIMIT;
 pub const DOMTREE_MAX: usize = 5000;
 
 /// Lines of a reference pattern returned unless `limit` says otherwise, and the most.

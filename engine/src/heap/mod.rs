@@ -1,7 +1,8 @@
 //! The loaded heap, the lowest layer: ids ([`ids`]), sets ([`set`]), the snapshot's columns
 //! ([`snapshot`]), reverse edges ([`reverse`]), heapy's kinds ([`kinds`]), the rcs and via
 //! class of every object ([`classes`]), the `byid` order ([`idorder`], with the briefs of
-//! [`brief`] and [`pyrepr`]'s edge names) and the dominator tree ([`dominators`]), and
+//! [`brief`] and [`pyrepr`]'s edge names), the dominator tree ([`dominators`]) and the
+//! reference point's `heapnew`/`heapref` ([`reference`]), and
 //! [`Heap`], the indexed snapshot holding them: computed once at load (the dominator tree
 //! and class labels on first use). Nothing here imports a module above it.
 
@@ -12,6 +13,7 @@ pub mod idorder;
 pub mod ids;
 pub mod kinds;
 pub mod pyrepr;
+pub mod reference;
 pub mod reverse;
 pub mod set;
 pub mod snapshot;
@@ -191,4 +193,9 @@ fn reachable_from_root(s: &Snapshot) -> Vec<bool> {
 /// index is kept for it). Address 0 is the root.
 pub fn find_address(heap: &Heap, addr: u64) -> Option<ObjId> {
     heap.snap.addr.iter().position(|&a| a == addr).map(|i| ObjId(i as u32))
+}
+
+/// An object's kind (heapy's clodo label; the root's kind as heapy's rcs prints it).
+pub fn kind_label(heap: &Heap, o: ObjId) -> &str {
+    heap.kinds.of(o).map_or(classes::ROOT_KIND, |k| heap.kinds.label(k))
 }

@@ -13,7 +13,7 @@ use crate::state::{AppState, DEFAULT_LIMIT};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use heaplens_engine::refpoint::{rebase, uses_heapnew};
+use heaplens_engine::identity::refpoint::{rebase, uses_heapnew};
 use heaplens_wire::{PartitionView, RebasedQuery};
 use serde::Deserialize;
 use view::{identity_view, Side};

@@ -10,6 +10,8 @@
 //! A set spread over the whole heap still costs one walk of the heap; a set inside one
 //! structure costs a walk of that structure.
 
+pub mod domtree;
+
 use rayon::prelude::*;
 
 use crate::heap::ids::ObjId;

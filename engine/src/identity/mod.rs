@@ -8,6 +8,8 @@
 //! the other side, `heapu` included. The caveats (address reuse between captures, objects
 //! whose size changed, objects that are not GC-tracked) are in `docs/identity.md`.
 
+pub mod refpoint;
+
 use crate::heap::ids::ObjId;
 use crate::heap::set::ObjSet;
 use crate::heap::Heap;
@@ -37,7 +39,7 @@ pub enum IdentityError {
 }
 
 /// (process, capture number) of a heap.
-fn capture_of(h: &Heap, which: char) -> Result<(&crate::refpoint::ProcessIdentity, u64), IdentityError> {
+fn capture_of(h: &Heap, which: char) -> Result<(&crate::identity::refpoint::ProcessIdentity, u64), IdentityError> {
     let m = &h.snap.meta;
     match (&m.process, m.capture_seq) {
         (Some(p), Some(seq)) if !p.token.is_empty() => Ok((p, seq)),

@@ -4,9 +4,9 @@
 
 use crate::heap::brief::brief;
 use crate::heap::ids::ObjId;
+use crate::heap::kind_label;
 use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::inspect::kind_label;
 
 /// Nodes listed per level when the caller does not say how many.
 pub const DEFAULT_LIMIT: usize = 100;
