@@ -47,6 +47,7 @@ pub async fn get_partition(
 /// heapy's text of a partition (`all=true` for every row), as `text/plain`.
 pub async fn get_table(
     Params(p): Params<PartitionParams>,
+    _: Paging<DEFAULT_LIMIT>, // checked as `/partition` checks them, unused
     Snap { snap, .. }: Snap,
     SetQuery(query): SetQuery,
     by: By,
