@@ -6,24 +6,24 @@
 //! type), a module from `MODN`, `list`/`tuple`/`dict` as `0xADDR*LEN` with the length
 //! counted from the object's edges, a `dict of X` as its owner, anything else as `0xADDR`.
 
+use crate::heap::graph::Graph;
 use crate::heap::ids::{KindId, ObjId};
 use crate::heap::set::ObjSet;
 use crate::heap::snapshot::EdgeName;
-use crate::Heap;
 
 /// The kind label of an object (`None` for the root).
-pub(crate) fn kind_label(heap: &Heap, o: ObjId) -> Option<&str> {
+pub(crate) fn kind_label(heap: &Graph, o: ObjId) -> Option<&str> {
     heap.kinds.of(o).map(|k| heap.kinds.label(k))
 }
 
 /// The object's exact type label (`None` for the root).
-pub(crate) fn type_label(heap: &Heap, o: ObjId) -> Option<&str> {
+pub(crate) fn type_label(heap: &Graph, o: ObjId) -> Option<&str> {
     heap.snap.type_of(o).map(|t| heap.snap.type_label(t))
 }
 
 /// `len()` of an exact list, tuple or dict, counted from its edges: one edge per item
 /// (list, tuple) or per value (dict: the edges not named `.keys()[i]`).
-fn container_len(heap: &Heap, o: ObjId, is_dict: bool) -> usize {
+fn container_len(heap: &Graph, o: ObjId, is_dict: bool) -> usize {
     let edges = heap.snap.edges_of(o);
     if !is_dict {
         return edges.len();
@@ -32,7 +32,7 @@ fn container_len(heap: &Heap, o: ObjId, is_dict: bool) -> usize {
 }
 
 /// heapy's rendering of one object by its own type, without the kind prefix.
-pub(crate) fn render_plain(heap: &Heap, o: ObjId) -> String {
+pub(crate) fn render_plain(heap: &Graph, o: ObjId) -> String {
     plain(heap, o).to_string()
 }
 
@@ -58,12 +58,12 @@ impl std::fmt::Display for Plain<'_> {
 }
 
 /// See [`Plain`].
-pub(crate) fn plain(heap: &Heap, o: ObjId) -> Plain<'_> {
+pub(crate) fn plain(heap: &Graph, o: ObjId) -> Plain<'_> {
     plain_with(heap, o, heap.snap.preview(o))
 }
 
 /// [`plain`] when the object's preview is already known.
-pub(crate) fn plain_with<'a>(heap: &'a Heap, o: ObjId, preview: Option<&'a str>) -> Plain<'a> {
+pub(crate) fn plain_with<'a>(heap: &'a Graph, o: ObjId, preview: Option<&'a str>) -> Plain<'a> {
     let addr = heap.snap.addr[o.idx()];
     if let Some(p) = preview {
         return Plain::Text(p);
@@ -79,7 +79,7 @@ pub(crate) fn plain_with<'a>(heap: &'a Heap, o: ObjId, preview: Option<&'a str>)
 }
 
 /// The part after `<kind>: ` of heapy's brief: a `dict of X` renders as its owner.
-pub fn render(heap: &Heap, o: ObjId) -> String {
+pub fn render(heap: &Graph, o: ObjId) -> String {
     match heap.kinds.owner(o) {
         Some(owner) if type_label(heap, o) == Some("dict") => render_plain(heap, owner),
         _ => render_plain(heap, o),
@@ -91,7 +91,7 @@ pub fn render(heap: &Heap, o: ObjId) -> String {
 /// In a mixed set heapy shortens an owner's dotted text to its last part
 /// (`dict of function: ..f`, `dict of module: ..path` for `os.path`), unlike a
 /// single-kind table (see [`id_row_text`]). The root prints as `hp.Root`.
-pub fn brief(heap: &Heap, o: ObjId) -> String {
+pub fn brief(heap: &Graph, o: ObjId) -> String {
     let Some(k) = kind_label(heap, o) else { return "hp.Root".to_owned() };
     match heap.kinds.owner(o) {
         Some(owner) if type_label(heap, o) == Some("dict") => {
@@ -106,7 +106,7 @@ pub fn brief(heap: &Heap, o: ObjId) -> String {
 }
 
 /// heapy's `_idpart_header` of the render used for one object's own type.
-fn plain_header(heap: &Heap, o: ObjId) -> &'static str {
+fn plain_header(heap: &Graph, o: ObjId) -> &'static str {
     match type_label(heap, o) {
         Some("str" | "bytes") => "Representation (limited)",
         Some("int" | "bool" | "float" | "complex" | "types.NoneType") => "Value",
@@ -124,12 +124,12 @@ fn plain_header(heap: &Heap, o: ObjId) -> &'static str {
 }
 
 /// The one kind all members of a non-empty set share, if they do (`None`: mixed or empty).
-pub fn single_kind(heap: &Heap, set: &ObjSet) -> Option<KindId> {
+pub fn single_kind(heap: &Graph, set: &ObjSet) -> Option<KindId> {
     single_kind_member(heap, set).and_then(|o| heap.kinds.of(o))
 }
 
 /// A member of the set when all members share one kind.
-fn single_kind_member(heap: &Heap, set: &ObjSet) -> Option<ObjId> {
+fn single_kind_member(heap: &Graph, set: &ObjSet) -> Option<ObjId> {
     let mut it = set.iter();
     let first = it.next()?;
     let k = heap.kinds.of(first);
@@ -140,7 +140,7 @@ fn single_kind_member(heap: &Heap, set: &ObjSet) -> Option<ObjId> {
 /// table: `Brief` for a mixed set, else the kind's own (`Address`, `Address*Length`,
 /// `Representation (limited)`, `Value`, `Name`, `File:Line:Name`, `Owner Name`,
 /// `Owner Address`, ...).
-pub fn id_header(heap: &Heap, set: &ObjSet) -> String {
+pub fn id_header(heap: &Graph, set: &ObjSet) -> String {
     let Some(o) = single_kind_member(heap, set) else { return "Brief".to_owned() };
     if type_label(heap, o) == Some("dict") {
         return match heap.kinds.owner(o) {
@@ -154,7 +154,7 @@ pub fn id_header(heap: &Heap, set: &ObjSet) -> String {
 /// The `<kind>` of heapy's title `Set of N <kind> objects. Total size = S bytes.`, without
 /// the angle brackets: `mixed` when the members have several kinds (or the set is empty),
 /// else the kind label (`str`, `dict of module`).
-pub fn id_kind_name(heap: &Heap, set: &ObjSet) -> String {
+pub fn id_kind_name(heap: &Graph, set: &ObjSet) -> String {
     match single_kind_member(heap, set).and_then(|o| kind_label(heap, o)) {
         Some(k) => k.to_owned(),
         None => "mixed".to_owned(),
@@ -164,7 +164,7 @@ pub fn id_kind_name(heap: &Heap, set: &ObjSet) -> String {
 /// What one `byid` row shows: the brief when the set is mixed, else the render alone
 /// (a `dict of function` set shows `Owner Name` rows `__main__.f`, unshortened).
 /// `single_kind` is [`single_kind`]`(heap, set).is_some()`, decided once per table.
-pub fn id_row_text(heap: &Heap, single_kind: bool, o: ObjId) -> String {
+pub fn id_row_text(heap: &Graph, single_kind: bool, o: ObjId) -> String {
     if single_kind {
         render(heap, o)
     } else {
@@ -176,6 +176,7 @@ pub fn id_row_text(heap: &Heap, single_kind: bool, o: ObjId) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::heap::snapshot::EdgeName;
+    use crate::Heap;
     use crate::{read_snapshot, SnapshotWriter};
 
     /// root → modules dict → module `m` → its dict → values of every kind.

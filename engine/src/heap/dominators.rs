@@ -12,8 +12,8 @@
 //! an object's children and "does a dominate b" cost nothing more; [`crate::retained`] uses
 //! that for heapy's `dominos` / `domisize` / `imdom` of sets.
 
+use crate::heap::graph::Graph;
 use crate::heap::ids::ObjId;
-use crate::Heap;
 
 const UNSEEN: u32 = u32::MAX;
 
@@ -34,7 +34,7 @@ pub struct Dominators {
 
 impl Dominators {
     /// Computes the dominator tree of `heap` from its root (object 0).
-    pub fn new(heap: &Heap) -> Dominators {
+    pub fn new(heap: &Graph) -> Dominators {
         let s = &heap.snap;
         let n = s.object_count();
         if n == 0 {
@@ -226,6 +226,7 @@ mod tests {
     use crate::heap::set::ObjSet;
     use crate::heap::snapshot::EdgeName;
     use crate::retained::{dominos, domisize};
+    use crate::Heap;
     use crate::{read_snapshot, SnapshotWriter};
 
     /// A graph from edges `(from, to)` over objects 0..n (0 is the root), size of object i = 10 + i.

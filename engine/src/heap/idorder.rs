@@ -12,9 +12,9 @@
 //! a set much smaller than the heap, its members sorted by the same key. Both give one order.
 
 use crate::heap::brief::{kind_label, plain, plain_with, type_label, Plain};
+use crate::heap::graph::Graph;
 use crate::heap::ids::ObjId;
 use crate::heap::set::ObjSet;
-use crate::Heap;
 use rayon::prelude::*;
 use std::cmp::{Ordering, Reverse};
 
@@ -50,12 +50,12 @@ const SMALL_SET_DIVISOR: usize = 32;
 
 impl IdOrder {
     /// Sorts every object of `heap` for both modes.
-    pub fn new(heap: &Heap) -> IdOrder {
+    pub fn new(heap: &Graph) -> IdOrder {
         IdOrder { id: ModeOrder::new(heap, IdMode::Id), idset: ModeOrder::new(heap, IdMode::Idset) }
     }
 
     /// The members of `set` in `mode`'s row order.
-    pub fn rows_of(&self, heap: &Heap, mode: IdMode, set: &ObjSet) -> Vec<u32> {
+    pub fn rows_of(&self, heap: &Graph, mode: IdMode, set: &ObjSet) -> Vec<u32> {
         let m = match mode {
             IdMode::Id => &self.id,
             IdMode::Idset => &self.idset,
@@ -65,7 +65,7 @@ impl IdOrder {
 }
 
 impl ModeOrder {
-    fn new(heap: &Heap, mode: IdMode) -> ModeOrder {
+    fn new(heap: &Graph, mode: IdMode) -> ModeOrder {
         let kind_rank = kind_ranks(heap, mode);
         let root_rank = kind_rank[heap.kinds.len()];
         let rank = |o: u32| heap.kinds.of(ObjId(o)).map_or(root_rank, |k| kind_rank[k.idx()]);
@@ -79,7 +79,7 @@ impl ModeOrder {
         ModeOrder { order, kind_rank }
     }
 
-    fn rows_of(&self, heap: &Heap, mode: IdMode, set: &ObjSet) -> Vec<u32> {
+    fn rows_of(&self, heap: &Graph, mode: IdMode, set: &ObjSet) -> Vec<u32> {
         if set.len().saturating_mul(SMALL_SET_DIVISOR) < self.order.len() {
             return self.sort_members(heap, mode, set);
         }
@@ -91,7 +91,7 @@ impl ModeOrder {
     }
 
     /// The members of a small set sorted by the key the global order uses.
-    fn sort_members(&self, heap: &Heap, mode: IdMode, set: &ObjSet) -> Vec<u32> {
+    fn sort_members(&self, heap: &Graph, mode: IdMode, set: &ObjSet) -> Vec<u32> {
         let root_rank = self.kind_rank[heap.kinds.len()];
         let mut rows = set.as_slice().to_vec();
         rows.sort_by_cached_key(|&o| {
@@ -105,7 +105,7 @@ impl ModeOrder {
 /// Every object ordered by size descending, then kind rank, then object number: a stable
 /// counting sort by kind, then one by size (sizes below 64 KiB bucket directly, bigger
 /// ones through a sorted table).
-fn by_size_then_kind(heap: &Heap, rank: &(impl Fn(u32) -> u32 + Sync), ranks: usize) -> Vec<u32> {
+fn by_size_then_kind(heap: &Graph, rank: &(impl Fn(u32) -> u32 + Sync), ranks: usize) -> Vec<u32> {
     let n = heap.snap.object_count();
     let sizes = &heap.snap.size;
     let mut by_kind = vec![0u32; n];
@@ -146,7 +146,7 @@ fn counting_sort(items: impl Iterator<Item = u32> + Clone, keys: usize, key: &im
 
 /// Sorts objects of one size and kind by (detail, object): by a 16-byte prefix of the detail
 /// first (integers), then the rare equal prefixes by the whole detail.
-fn sort_group(heap: &Heap, mode: IdMode, group: &mut [u32]) {
+fn sort_group(heap: &Graph, mode: IdMode, group: &mut [u32]) {
     // members are in object order here: their previews are found by walking the sorted table
     let previews = &heap.snap.previews;
     let mut at = 0;
@@ -170,7 +170,7 @@ fn sort_group(heap: &Heap, mode: IdMode, group: &mut [u32]) {
 /// The rank of every kind (and, in the last slot, of the root) in `mode`'s order:
 /// `byid` compares kind labels (the root's is empty); `byidset` compares what its row
 /// labels start with, `kind: ` (the root's whole label is `hp.Root`).
-fn kind_ranks(heap: &Heap, mode: IdMode) -> Vec<u32> {
+fn kind_ranks(heap: &Graph, mode: IdMode) -> Vec<u32> {
     let k = heap.kinds.len();
     let text = |i: usize| -> String {
         match (mode, i == k) {
@@ -315,12 +315,12 @@ fn text(p: Plain<'_>, closing: bool) -> Detail<'_> {
 /// address by address; others by their text), for `byidset` the part of its label after
 /// `<1 kind: `. (heapy compares `str` objects by value; we compare their previews, which
 /// differ for strings longer than the preview.)
-fn detail(heap: &Heap, mode: IdMode, o: ObjId) -> Detail<'_> {
+fn detail(heap: &Graph, mode: IdMode, o: ObjId) -> Detail<'_> {
     detail_with(heap, mode, o, heap.snap.preview(o))
 }
 
 /// [`detail`] when the object's preview is already known.
-fn detail_with<'a>(heap: &'a Heap, mode: IdMode, o: ObjId, preview: Option<&'a str>) -> Detail<'a> {
+fn detail_with<'a>(heap: &'a Graph, mode: IdMode, o: ObjId, preview: Option<&'a str>) -> Detail<'a> {
     let ty = type_label(heap, o);
     // only exact dicts have owners (looked up only for them)
     let owner = if ty == Some("dict") { heap.kinds.owner(o) } else { None };
@@ -356,6 +356,7 @@ fn detail_with<'a>(heap: &'a Heap, mode: IdMode, o: ObjId, preview: Option<&'a s
 mod tests {
     use super::*;
     use crate::partition::{partition, Relation};
+    use crate::Heap;
 
     fn small() -> Heap {
         crate::testing::real_heap()

@@ -1,5 +1,6 @@
 //! The loaded heap, the lowest layer: ids ([`ids`]), sets ([`set`]), the snapshot's columns
-//! ([`snapshot`]), reverse edges ([`reverse`]), heapy's kinds ([`kinds`]), the rcs and via
+//! ([`snapshot`]), reverse edges ([`reverse`]), heapy's kinds ([`kinds`]), all of them with
+//! reachability as the [`Graph`] the indexes are built from; the rcs and via
 //! class of every object ([`classes`]), the `byid` order ([`idorder`], with the briefs of
 //! [`brief`] and [`pyrepr`]'s edge names), the dominator tree ([`dominators`]) and the
 //! reference point's `heapnew`/`heapref` ([`reference`]), and
@@ -9,6 +10,7 @@
 pub mod brief;
 pub mod classes;
 pub mod dominators;
+pub mod graph;
 pub mod idorder;
 pub mod ids;
 pub mod kinds;
@@ -22,21 +24,21 @@ pub use reverse::Reverse;
 
 use classes::{ClassLabels, SetClasses};
 use dominators::Dominators;
+pub use graph::Graph;
 use idorder::IdOrder;
 use ids::ObjId;
 use kinds::Kinds;
 use set::ObjSet;
 use snapshot::Snapshot;
+use std::ops::Deref;
 use std::sync::OnceLock;
 
 /// A snapshot indexed for analysis. Immutable after [`Heap::new`].
 #[derive(Debug, Clone)]
 pub struct Heap {
-    pub snap: Snapshot,
-    pub kinds: Kinds,
-    pub rev: Reverse,
-    /// Whether the root reaches each object (the root included).
-    pub reachable: Vec<bool>,
+    /// The snapshot, its kinds, reverse edges and reachability (`heap.snap`, `heap.kinds`,
+    /// `heap.rev`, `heap.reachable` through `Deref`).
+    graph: Graph,
     /// heapy's `byrcs` class of every object.
     pub rcs: SetClasses,
     /// heapy's `byvia` class of every object.
@@ -51,17 +53,23 @@ pub struct Heap {
     dominators: OnceLock<Dominators>,
 }
 
+/// A heap is its graph plus the indexes built from it: `heap.snap` reads the graph's.
+impl Deref for Heap {
+    type Target = Graph;
+
+    fn deref(&self) -> &Graph {
+        &self.graph
+    }
+}
+
 impl Heap {
     pub fn new(snap: Snapshot) -> Heap {
-        let kinds = Kinds::compute(&snap);
-        let rev = Reverse::new(&snap);
-        let reachable = reachable_from_root(&snap);
-        let rcs = classes::rcs(&snap, &kinds, &rev, &reachable);
-        let via = classes::via(&snap, &rev, &reachable);
-        let mut h = Heap::from_parts(snap, kinds, rev, reachable, rcs, via, IdOrder::default(), OnceLock::new());
-        // the orders use the kinds and briefs of a built heap
-        h.id_order = IdOrder::new(&h);
-        h
+        let graph = Graph::new(snap);
+        let rcs = classes::rcs(&graph.snap, &graph.kinds, &graph.rev, &graph.reachable);
+        let via = classes::via(&graph.snap, &graph.rev, &graph.reachable);
+        let id_order = IdOrder::new(&graph);
+        let Graph { snap, kinds, rev, reachable } = graph;
+        Heap::from_parts(snap, kinds, rev, reachable, rcs, via, id_order, OnceLock::new())
     }
 
     /// A heap from its parts (computed by [`Heap::new`], or read back by [`crate::format::index_file`]).
@@ -79,10 +87,7 @@ impl Heap {
         let heap = ObjSet::from_sorted((1..snap.object_count() as u32).filter(|&o| reachable[o as usize]).collect());
         let total_size = heap.iter().map(|o| snap.size[o.idx()]).sum();
         Heap {
-            snap,
-            kinds,
-            rev,
-            reachable,
+            graph: Graph { snap, kinds, rev, reachable },
             rcs,
             via,
             id_order,
@@ -170,32 +175,13 @@ impl Heap {
     }
 }
 
-/// Breadth-first reachability from the root with an explicit queue (heaps are deep).
-fn reachable_from_root(s: &Snapshot) -> Vec<bool> {
-    let mut seen = vec![false; s.object_count()];
-    let mut queue = vec![0u32];
-    seen[0] = true;
-    let mut head = 0;
-    while head < queue.len() {
-        let o = queue[head];
-        head += 1;
-        for &t in s.referents(ObjId(o)) {
-            if !seen[t as usize] {
-                seen[t as usize] = true;
-                queue.push(t);
-            }
-        }
-    }
-    seen
-}
-
 /// The object at an address, if any (a linear scan of the address column: O(objects), no
 /// index is kept for it). Address 0 is the root.
-pub fn find_address(heap: &Heap, addr: u64) -> Option<ObjId> {
+pub fn find_address(heap: &Graph, addr: u64) -> Option<ObjId> {
     heap.snap.addr.iter().position(|&a| a == addr).map(|i| ObjId(i as u32))
 }
 
 /// An object's kind (heapy's clodo label; the root's kind as heapy's rcs prints it).
-pub fn kind_label(heap: &Heap, o: ObjId) -> &str {
+pub fn kind_label(heap: &Graph, o: ObjId) -> &str {
     heap.kinds.of(o).map_or(classes::ROOT_KIND, |k| heap.kinds.label(k))
 }
