@@ -158,6 +158,9 @@ check_invariants() {
         die "heaplens-wire depends on more than serde: $(tr '\n' ' ' <<<"$deps")"
     fi
     cargo check --locked -q -p heaplens-engine --target wasm32-unknown-unknown
+    if grep -rnE 'spawn_blocking|Query::parse' server/src --include='*.rs' | grep -vE '^server/src/(http|store)/'; then
+        die "spawn_blocking or Query::parse outside the server's shared core (server/src/http/, store/): use its extractors and blocking()"
+    fi
 }
 
 SERVER_PID=""

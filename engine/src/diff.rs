@@ -7,10 +7,10 @@
 //! a stable sort by absolute size difference, largest first. One pass over each partition
 //! with hash maps by label: no quadratic work. [`render_diff`] prints heapy's `DiffFormat`.
 
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
 use crate::partition::{partition, Partition, Relation, Row};
 use crate::render::{formatted_row, LINE_LENGTH, MAX_MORE_LINES};
-use crate::set::ObjSet;
 use crate::textwrap::wrap;
 use std::collections::HashMap;
 
@@ -85,7 +85,7 @@ pub fn diff(
     relation: Relation,
 ) -> Result<Diff, DiffError> {
     let header_of = |heap: &Heap, set: &ObjSet| match relation {
-        Relation::Id => crate::brief::id_header(heap, set),
+        Relation::Id => crate::heap::brief::id_header(heap, set),
         _ => relation.header().to_owned(),
     };
     let header = header_of(heap_a, set_a);

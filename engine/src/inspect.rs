@@ -2,30 +2,20 @@
 //! preview, reachability, its referents and referrers with the edge names, and heapy's
 //! shortest paths from the root to it.
 
-use crate::brief::brief;
-use crate::classes::ROOT_KIND;
+use crate::heap::brief::brief;
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::ObjId;
 use crate::paths::{shpaths, ShortestPaths};
-use crate::set::ObjSet;
 
 /// Edges listed per direction when the caller does not say how many.
 pub const DEFAULT_EDGE_LIMIT: usize = 200;
 
-/// The object at an address, if any (a linear scan of the address column: O(objects), no
-/// index is kept for it). Address 0 is the root.
-pub fn find_address(heap: &Heap, addr: u64) -> Option<ObjId> {
-    heap.snap.addr.iter().position(|&a| a == addr).map(|i| ObjId(i as u32))
-}
+pub use crate::heap::{find_address, kind_label};
 
 /// An object's type label (`RootStateType` for the root).
 pub fn type_label(heap: &Heap, o: ObjId) -> &str {
     heap.snap.type_of(o).map_or("RootStateType", |t| heap.snap.type_label(t))
-}
-
-/// An object's kind (heapy's clodo label; the root's kind as heapy's rcs prints it).
-pub fn kind_label(heap: &Heap, o: ObjId) -> &str {
-    heap.kinds.of(o).map_or(ROOT_KIND, |k| heap.kinds.label(k))
 }
 
 /// One edge seen from the inspected object: heapy's name of the edge and the object at its
@@ -103,6 +93,7 @@ pub fn inspect(heap: &Heap, o: ObjId, limit: usize, path_limit: usize) -> Object
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::heap::classes::ROOT_KIND;
     use crate::testing::small_snapshot;
     use crate::{read_snapshot, SnapshotWriter};
 

@@ -1,53 +1,48 @@
 //! heaplens engine: loads heaplens snapshots into flat arrays and answers heapy's questions.
 //!
-//! Bird's-eye view: [`format`] reads (and, for tests and generators, writes) the snapshot
-//! file format described in `docs/format.md` into a [`Snapshot`] of flat columns and CSR
-//! edge arrays. [`Heap`] indexes a snapshot once (reachability, heapy's default kind per
-//! object) and is immutable afterwards. [`partition`] groups any [`ObjSet`] by a
-//! [`Relation`] in heapy's row order, [`query`] parses and evaluates heapy-like
-//! expressions (`heap.byclodo[2].bytype`), and [`render`] prints heapy's exact text.
-//! For one object or set, [`inspect`] gathers the inspector's facts, [`paths`] finds heapy's
-//! shortest paths from the root, [`refgraph`] groups referrers into a graph by kind, and
-//! [`treemap`] makes two-level partitions for a treemap.
+//! Layers, bottom up (a module imports only from its own layer or below; `README.md` here
+//! lists the files):
+//! 1. [`heap`]: the loaded heap — ids, sets, the [`Snapshot`]'s flat columns and CSR edges,
+//!    reverse edges, heapy's kinds, rcs/via classes, the `byid` order, the dominator tree,
+//!    the reference point's `heapnew`/`heapref`, and [`Heap`], which indexes a snapshot once and is immutable afterwards.
+//! 2. [`format`]: bytes in and out — the snapshot file (`docs/format.md`) and saved indexes.
+//! 3. [`partition`]: the relations (heapy's classifiers and their labels) and partitions of
+//!    any [`ObjSet`] by a [`Relation`] in heapy's row order.
+//! 4. heapy's text: [`render`] (tables), [`textwrap`], [`heapydump`] (dump files).
+//! 5. [`retained`]: heapy's `dominos`/`domisize`/`imdom` of any set, the dominator tree as a
+//!    view ([`retained::domtree`]).
+//! 6. [`query`]: heapy-like expressions (`heap.byclodo[2].bytype`), parsed and evaluated.
+//! 7. one module per analysis: [`inspect`] (one object), [`paths`] (shortest paths),
+//!    [`rp`], [`refgraph`] (the referrer graph by kind), [`treemap`], [`diff`], [`identity`]
+//!    (two captures of one process; heapy's `setref`), [`series`], [`redact`]; and helpers
+//!    for tests and benchmarks ([`testing`], [`synth`]).
 //!
 //! This crate depends on no web framework, async runtime or UI crate and builds for wasm32.
 
-pub mod brief;
-pub mod classes;
 pub mod diff;
-pub mod dominators;
-pub mod domtree;
 pub mod format;
 pub mod heap;
 pub mod heapydump;
 pub mod identity;
-pub mod idorder;
-pub mod ids;
-pub mod index_file;
 pub mod inspect;
-pub mod kinds;
 pub mod partition;
 pub mod paths;
-pub mod pyrepr;
 pub mod query;
 pub mod redact;
 pub mod refgraph;
-pub mod refpoint;
 pub mod render;
 pub mod retained;
 pub mod rp;
 pub mod series;
-pub mod set;
-pub mod snapshot;
 pub mod synth;
 pub mod testing;
 pub mod textwrap;
 pub mod treemap;
 
 pub use format::{read_snapshot, FormatError, SnapshotWriter};
+pub use heap::ids::{KindId, ObjId, StrId, TypeId};
+pub use heap::set::ObjSet;
+pub use heap::snapshot::{Meta, Snapshot};
 pub use heap::Heap;
-pub use ids::{KindId, ObjId, StrId, TypeId};
 pub use partition::{Partition, Relation, Row};
 pub use query::{Query, QueryError};
-pub use set::ObjSet;
-pub use snapshot::{Meta, Snapshot};

@@ -5,11 +5,11 @@
 //! (kinds, rcs and via classes, type, size, ...). Relations with few classes count into a
 //! dense array; the others into a hash map. Labels are made once per row, not per object.
 
-use crate::brief::brief;
+use crate::heap::brief::brief;
+use crate::heap::idorder::IdMode;
+use crate::heap::ids::{ObjId, NONE};
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::idorder::IdMode;
-use crate::ids::{ObjId, NONE};
-use crate::set::ObjSet;
 use std::collections::HashMap;
 
 /// heapy's equivalence relations, by the name heapy gives them (`.by<name>`).
@@ -216,7 +216,7 @@ fn dense_classes(heap: &Heap, rel: Relation, set_len: usize) -> Option<usize> {
 fn label_of(heap: &Heap, rel: Relation, key: u64) -> String {
     let s = &heap.snap;
     match rel {
-        Relation::Clodo | Relation::Type if key == NONE as u64 => crate::classes::ROOT_KIND.to_owned(),
+        Relation::Clodo | Relation::Type if key == NONE as u64 => crate::heap::classes::ROOT_KIND.to_owned(),
         Relation::Clodo => heap.kinds.label(crate::KindId(key as u32)).to_owned(),
         Relation::Type => s.type_label(crate::TypeId(key as u32)).to_owned(),
         Relation::Rcs => heap.rcs_label(key as u32),
@@ -242,7 +242,7 @@ pub fn partition(heap: &Heap, set: &ObjSet, rel: Relation) -> Partition {
         _ => None,
     } {
         // heapy's byid: the brief for mixed sets, the detail alone when all share a kind
-        let single_kind = rel == Relation::Id && crate::brief::single_kind(heap, set).is_some();
+        let single_kind = rel == Relation::Id && crate::heap::brief::single_kind(heap, set).is_some();
         let ids = heap.id_order.rows_of(heap, mode, set);
         return Partition { relation: rel, count, size, rows: Rows::Objects { ids, single_kind } };
     }
@@ -329,7 +329,7 @@ impl Partition {
             Rows::Objects { ids, single_kind } => {
                 let o = ObjId(ids[i]);
                 let label = match self.relation {
-                    Relation::Id => crate::brief::id_row_text(heap, *single_kind, o),
+                    Relation::Id => crate::heap::brief::id_row_text(heap, *single_kind, o),
                     _ => format!("<1 {}>", brief(heap, o)),
                 };
                 Row { count: 1, size: heap.snap.size[o.idx()], label, key: o.0 as u64 }

@@ -11,10 +11,10 @@
 //! index or value, key, `->` member, ..., set member; then the name or number).
 
 use crate::format::EdgeName;
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
+use crate::heap::snapshot::Snapshot;
 use crate::heap::Heap;
-use crate::ids::ObjId;
-use crate::set::ObjSet;
-use crate::snapshot::Snapshot;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 

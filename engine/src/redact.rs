@@ -10,8 +10,8 @@
 //! redacting a redacted copy changes nothing.
 
 use crate::format::{read_snapshot, EdgeName, FormatError, SnapshotWriter};
-use crate::ids::{ObjId, TypeId, NONE};
-use crate::snapshot::Snapshot;
+use crate::heap::ids::{ObjId, TypeId, NONE};
+use crate::heap::snapshot::Snapshot;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 

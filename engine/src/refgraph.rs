@@ -12,12 +12,12 @@
 //! interned edge-name code; names are rendered for the top three only.
 
 use crate::format::EdgeName;
+use crate::heap::ids::{KindId, ObjId};
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::{KindId, ObjId};
 use crate::partition::Relation;
 use crate::paths::rel_key;
 use crate::query::{Expr, Query, QueryError, Selector};
-use crate::set::ObjSet;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 

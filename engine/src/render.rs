@@ -131,8 +131,8 @@ pub fn render(heap: &Heap, p: &Partition, all: bool) -> String {
 /// heapy's text for a partition of `set`, in the format its relation uses.
 pub fn render_table(heap: &Heap, set: &crate::ObjSet, p: &Partition, all: bool) -> String {
     if p.relation == crate::Relation::Id {
-        let kind = crate::brief::id_kind_name(heap, set);
-        render_id(heap, p, &kind, &crate::brief::id_header(heap, set), all)
+        let kind = crate::heap::brief::id_kind_name(heap, set);
+        render_id(heap, p, &kind, &crate::heap::brief::id_header(heap, set), all)
     } else {
         render(heap, p, all)
     }

@@ -11,12 +11,12 @@
 //! `<Type e.g. '_.more' for more.>`. Lines are generated with an explicit stack, at most
 //! `max_lines` of them (heapy generates lazily; a pattern can be exponentially wide).
 
-use crate::brief::{brief, kind_label, render_plain};
+use crate::heap::brief::{brief, kind_label, render_plain};
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::ObjId;
 use crate::partition::{partition, Relation};
 use crate::query::{Expr, Query, Selector};
-use crate::set::ObjSet;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! edge names, streamed to a snapshot file without holding the graph in memory.
 
 use crate::format::EdgeName;
-use crate::ids::{ObjId, TypeId};
+use crate::heap::ids::{ObjId, TypeId};
 use crate::SnapshotWriter;
 use std::io::{self, Write};
 

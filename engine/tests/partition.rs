@@ -196,7 +196,7 @@ fn dominos_is_a_query_step() {
     assert_eq!(q.to_string(), "heap.bytype[\"dict\"].dominos.bysize");
     let sel = h.select(&q).unwrap();
     let dicts = h.select(&Query::parse("heap.bytype[\"dict\"]").unwrap()).unwrap().set;
-    assert_eq!(sel.set, heaplens_engine::dominators::dominos(&h, &dicts));
+    assert_eq!(sel.set, heaplens_engine::retained::dominos(&h, &dicts));
     assert!(sel.set.len() > dicts.len(), "the dicts hold more than themselves");
     assert_eq!(sel.crumbs.last().unwrap().label, ".dominos");
     let e = Query::parse("heap.dominoes").unwrap_err();

@@ -2,8 +2,8 @@
 //! evaluate, print back, rebase, clone and drop on a thread with a small stack; one step
 //! more (or thousands more) is refused with an error naming the limit, never a stack overflow.
 
+use heaplens_engine::identity::refpoint::{rebase, uses_heapnew};
 use heaplens_engine::query::{Expr, MAX_QUERY_STEPS};
-use heaplens_engine::refpoint::{rebase, uses_heapnew};
 use heaplens_engine::testing::small_snapshot_seen;
 use heaplens_engine::{read_snapshot, Heap, Query};
 use std::sync::Arc;

@@ -6,7 +6,7 @@
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::partition::partition;
 use heaplens_engine::render::render_table;
-use heaplens_engine::{Heap, Query, Relation};
+use heaplens_engine::{Heap, Relation};
 use serde_json::{json, Value};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -63,9 +63,11 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
     let (one_row_s, _) = timed(|| heaplens_engine::retained::domisize(&heap, &kinds.row_set(&heap, heap.heap(), 0)));
     // a restart of the server: the snapshot read again, its indexes from the saved index file
     let mut index = Vec::new();
-    let (index_save_s, _) = timed(|| heaplens_engine::index_file::save(&heap, "bench", &mut index));
+    let (index_save_s, _) = timed(|| heaplens_engine::format::index_file::save(&heap, "bench", &mut index));
     let (index_load_s, reloaded) = timed(|| {
-        read_snapshot_file(path).ok().and_then(|snap| heaplens_engine::index_file::load(snap, "bench", &index).ok())
+        read_snapshot_file(path)
+            .ok()
+            .and_then(|snap| heaplens_engine::format::index_file::load(snap, "bench", &index).ok())
     });
     let index_ok = reloaded.is_some_and(|h| h.total_size() == heap.total_size());
 
@@ -92,7 +94,7 @@ pub fn bench(path: &Path, query: Option<&str>, repeat: usize) -> Result<Value, S
         }));
     }
     let text = query.unwrap_or(CHAIN);
-    let (parse_s, q) = timed(|| Query::parse(text));
+    let (parse_s, q) = timed(|| heaplens_server::store::open::parse_query(text));
     let q = q.map_err(|e| format!("bad query {text:?}: {e}"))?;
     let (select_s, sel) = timed(|| heap.select(&q));
     let set = sel.map_err(|e| format!("query {text:?}: {e}"))?.set;

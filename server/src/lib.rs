@@ -1,29 +1,23 @@
-//! The heaplens server library: snapshot store, HTTP API and the CLI's table command.
+//! The heaplens server library: the HTTP API, the snapshot store and the CLI's commands,
+//! one folder per feature (see `README.md` here).
 //!
-//! Handlers are thin: parameters → engine → [`views`] (wire types) → JSON. Analysis lives
+//! Handlers are thin: parameters (the extractors of [`http::params`]) → engine (in
+//! [`http::blocking::blocking`]) → the feature's `view` (wire types) → JSON. Analysis lives
 //! in `heaplens-engine`, never here.
 
-pub mod api;
-pub mod api_access;
-pub mod api_store;
-pub mod attach;
-pub mod auth;
-pub mod cli;
-pub mod cli_diff;
-pub mod cli_heapydump;
-pub mod cli_identity;
-pub mod cli_paths;
-pub mod cli_redact;
-pub mod error;
-pub mod identity_api;
-pub mod series;
-pub mod series_api;
-pub mod storage;
+// the shared core
+pub mod http;
+pub mod state;
 pub mod store;
-pub mod views;
-pub mod views_diff;
-pub mod views_identity;
-pub mod views_object;
-pub mod views_retained;
-pub mod views_rp;
-pub mod views_series;
+// features, each with its routes, its engine → wire view and its command
+pub mod access;
+pub mod attach;
+pub mod diff;
+pub mod graph;
+pub mod identity;
+pub mod object;
+pub mod partition;
+pub mod retained;
+pub mod rp;
+pub mod series;
+pub mod treemap;

@@ -1,14 +1,14 @@
 //! `heaplens`: serve snapshots to the browser app, or print heapy's tables in a terminal.
+//! Here only the command line (clap) and which function runs each command: `serve` is in
+//! `http::serve`, each other command in the `cli` module of its feature's folder.
 
 mod bench;
 
 use clap::{Parser, Subcommand};
-use heaplens_server::api::{router_with, AppState};
-use heaplens_server::store::Store;
+use heaplens_server::http::serve::{serve, Serve};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "heaplens", version, about = "A visual heap browser for Python, modelled on guppy3's heapy")]
@@ -224,85 +224,41 @@ fn print_out(text: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    use heaplens_server::{diff, identity, object, partition, rp, series, store};
     let cli = Cli::parse();
     match cli.command {
         Command::Table { snapshot, by, query, heapy_dump: Some(out), .. } => {
-            match heaplens_server::cli_heapydump::table_dump(&snapshot, &query, by.as_deref(), &out) {
-                Ok(line) => print_out(&line),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            text_or_error(series::cli::table_dump(&snapshot, &query, by.as_deref(), &out))
         }
         Command::HeapyDump(HeapyDumpCommand::Show { file, package, all, all_rows, json }) => {
-            use heaplens_server::cli_heapydump::{show, Which};
+            use series::cli::Which;
             let which = if all { Which::All } else { package.map_or(Which::First, Which::Nth) };
-            match show(&file, which, all_rows, json) {
-                Ok(text) => print_out(&text),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            text_or_error(series::cli::show(&file, which, all_rows, json))
         }
         Command::Table { snapshot, by, query, all, json, heapy_dump: None } => {
-            match heaplens_server::cli::table(&snapshot, &query, by.as_deref(), all, json) {
-                Ok(text) => print_out(&text),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            text_or_error(partition::cli::table(&snapshot, &query, by.as_deref(), all, json))
         }
         Command::Newobjects { a, b, by, gone, all, json } => {
-            match heaplens_server::cli_identity::newobjects(&a, &b, by.as_deref(), gone, all, json) {
-                Ok(text) => print_out(&text),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
+            text_or_error(identity::cli::newobjects(&a, &b, by.as_deref(), gone, all, json))
+        }
+        Command::Shpaths { snapshot, query } => text_or_error(object::cli::shpaths(&snapshot, &query)),
+        Command::Rp { snapshot, query, depth } => text_or_error(rp::cli::rp(&snapshot, &query, depth)),
+        Command::Bench { snapshot, json, query, repeat } => {
+            text_or_error(bench::bench(&snapshot, query.as_deref(), repeat).map(|report| {
+                if json {
+                    report.to_string()
+                } else {
+                    bench::bench_text(&report)
                 }
-            }
+            }))
         }
-        Command::Shpaths { snapshot, query } => text_or_error(heaplens_server::cli_paths::shpaths(&snapshot, &query)),
-        Command::Rp { snapshot, query, depth } => {
-            text_or_error(heaplens_server::cli_paths::rp(&snapshot, &query, depth))
-        }
-        Command::Bench { snapshot, json, query, repeat } => match bench::bench(&snapshot, query.as_deref(), repeat) {
-            Ok(report) if json => print_out(&report.to_string()),
-            Ok(report) => print_out(&bench::bench_text(&report)),
-            Err(msg) => {
-                eprintln!("heaplens: {msg}");
-                ExitCode::from(2)
-            }
-        },
         Command::Diff { a, b, by, query, query_b, all, json } => {
-            match heaplens_server::cli_diff::diff_cmd(&a, &b, &query, query_b.as_deref(), by.as_deref(), all, json) {
-                Ok(text) => print_out(&text),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            text_or_error(diff::cli::diff_cmd(&a, &b, &query, query_b.as_deref(), by.as_deref(), all, json))
         }
         Command::Disjoint { snapshot, query_a, query_b } => {
-            match heaplens_server::cli_diff::disjoint_cmd(&snapshot, &query_a, &query_b) {
-                Ok(text) => print_out(&text),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            text_or_error(diff::cli::disjoint_cmd(&snapshot, &query_a, &query_b))
         }
-        Command::Redact { input, output, values } => {
-            match heaplens_server::cli_redact::redact(&input, &output, &values) {
-                Ok(line) => print_out(&line),
-                Err(msg) => {
-                    eprintln!("heaplens: {msg}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Redact { input, output, values } => text_or_error(store::cli::redact(&input, &output, &values)),
         Command::Attach { pid, out, server, token, name, fork, track, timeout, quiet } => {
             let opts = heaplens_server::attach::Options {
                 pid,
@@ -333,13 +289,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Synth { objects, out, seed } => match bench::synth(objects, &out, seed) {
-            Ok(line) => print_out(&line),
-            Err(msg) => {
-                eprintln!("heaplens: {msg}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Synth { objects, out, seed } => text_or_error(bench::synth(objects, &out, seed)),
         Command::Serve {
             snapshots,
             addr,
@@ -357,8 +307,18 @@ fn main() -> ExitCode {
                 )
                 .init();
             let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-            let access = Access { token, insecure_public, memory_budget: memory_budget << 20 };
-            match runtime.block_on(serve(snapshots, addr, static_dir, data, max_upload, exit_after, access)) {
+            let opts = Serve {
+                snapshots,
+                addr,
+                static_dir,
+                data,
+                max_upload,
+                exit_after,
+                token,
+                insecure_public,
+                memory_budget: memory_budget << 20,
+            };
+            match runtime.block_on(serve(opts)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(msg) => {
                     eprintln!("heaplens: {msg}");
@@ -366,132 +326,6 @@ fn main() -> ExitCode {
                 }
             }
         }
-    }
-}
-
-async fn serve(
-    snapshots: Vec<PathBuf>,
-    addr: SocketAddr,
-    static_dir: Option<PathBuf>,
-    data: Option<PathBuf>,
-    max_upload: u64,
-    exit_after: Option<u64>,
-    access: Access,
-) -> Result<(), String> {
-    if !addr.ip().is_loopback() {
-        if access.token.is_none() && !access.insecure_public {
-            return Err(format!(
-                "refusing to listen on {addr} without an access token: heaps hold secrets. Give --token \
-                 (or HEAPLENS_TOKEN), listen on 127.0.0.1, or say --insecure-public"
-            ));
-        }
-        if access.token.is_none() {
-            tracing::warn!(
-                "listening on {addr} without a token (--insecure-public): anyone who can reach it can read the heaps"
-            );
-        }
-    }
-    let key_file = data.as_ref().map(|d| d.join("secret.key"));
-    if let Some(d) = &data {
-        std::fs::create_dir_all(d).map_err(|e| format!("--data {}: {e}", d.display()))?;
-    }
-    let auth =
-        heaplens_server::auth::Auth::new(access.token, key_file.as_deref()).map_err(|e| format!("access: {e}"))?;
-    if let Some(dir) = &static_dir {
-        if !dir.join("index.html").is_file() {
-            return Err(format!("--static {}: no index.html there (build the app first)", dir.display()));
-        }
-    }
-    let store = match &data {
-        Some(dir) => {
-            let (store, recovery) =
-                Store::open(dir, access.memory_budget).map_err(|e| format!("--data {}: {e}", dir.display()))?;
-            if recovery != Default::default() {
-                tracing::warn!(?recovery, "cleaned up after an earlier crash");
-            }
-            store
-        }
-        None => Store::new(None),
-    };
-    let store = Arc::new(store);
-    let loader = store.clone();
-    let loaded = tokio::task::spawn_blocking(move || -> Result<(), String> {
-        if let Some(dir) = &data {
-            std::fs::create_dir_all(dir).map_err(|e| format!("--data {}: {e}", dir.display()))?;
-            for r in loader.add_dir(dir).map_err(|e| format!("--data {}: {e}", dir.display()))? {
-                report(r);
-            }
-            heaplens_server::series::add_dump_dir(&loader, dir).into_iter().for_each(report_series);
-        }
-        for path in &snapshots {
-            if heaplens_server::series::is_dump_file(path) {
-                report_series(heaplens_server::series::add_dump_file(&loader, path));
-                continue;
-            }
-            report(
-                loader
-                    .add_file(path)
-                    .map_err(|e| heaplens_engine::FormatError::Invalid(format!("{}: {e}", path.display()))),
-            );
-        }
-        Ok(())
-    });
-    loaded.await.map_err(|e| e.to_string())??;
-    let app = router_with(AppState { store: store.clone(), max_upload }, static_dir, Arc::new(auth));
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
-    println!("heaplens: serving {} snapshot(s) at {url}", store.list().snapshots.len());
-    for s in store.list().snapshots {
-        println!("heaplens:   {url}s/{}", s.id);
-    }
-    axum::serve(listener, app).with_graceful_shutdown(shutdown(exit_after)).await.map_err(|e| e.to_string())
-}
-
-/// Who may use the server.
-struct Access {
-    token: Option<String>,
-    insecure_public: bool,
-    memory_budget: u64,
-}
-
-fn report(r: Result<heaplens_wire::SnapshotInfo, heaplens_engine::FormatError>) {
-    match r {
-        Ok(info) => {
-            tracing::info!(id = %info.id, objects = info.objects, size = info.total_size, "loaded {}", info.file)
-        }
-        Err(e) => tracing::error!("not loaded: {e}"),
-    }
-}
-
-fn report_series(r: Result<heaplens_wire::SeriesInfo, String>) {
-    match r {
-        Ok(info) => tracing::info!(id = %info.id, samples = info.samples, "loaded heapy dump {}", info.name),
-        Err(e) => tracing::error!("not loaded: {e}"),
-    }
-}
-
-async fn shutdown(exit_after: Option<u64>) {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        #[cfg(unix)]
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-            return;
-        }
-        std::future::pending::<()>().await
-    };
-    let timer = async {
-        match exit_after {
-            Some(secs) => tokio::time::sleep(std::time::Duration::from_secs(secs)).await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-        _ = timer => tracing::info!("--exit-after elapsed; stopping"),
     }
 }
 

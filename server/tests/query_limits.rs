@@ -12,7 +12,8 @@ use common::get;
 use heaplens_engine::query::MAX_QUERY_STEPS;
 use heaplens_engine::testing::small_capture;
 use heaplens_engine::{read_snapshot, Heap};
-use heaplens_server::api::{router, AppState};
+use heaplens_server::http::router;
+use heaplens_server::state::AppState;
 use heaplens_server::store::Store;
 use std::sync::Arc;
 

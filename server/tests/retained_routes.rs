@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use common::get;
 use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::Heap;
-use heaplens_server::api::{router, AppState};
+use heaplens_server::http::router;
+use heaplens_server::state::AppState;
 use heaplens_server::store::Store;
 use std::sync::Arc;
 

@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use common::{get, post};
 use heaplens_engine::testing::small_snapshot;
 use heaplens_engine::{read_snapshot, Heap};
-use heaplens_server::api::{router, AppState};
+use heaplens_server::http::router;
+use heaplens_server::state::AppState;
 use heaplens_server::store::Store;
 use std::sync::Arc;
 

@@ -5,7 +5,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use heaplens_engine::testing::small_snapshot;
-use heaplens_server::api::{router, AppState};
+use heaplens_server::http::router;
+use heaplens_server::state::AppState;
 use heaplens_server::store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};

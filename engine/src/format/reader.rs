@@ -1,8 +1,8 @@
 //! The checked reader: bytes of a version-1 snapshot into a [`Snapshot`] of flat arrays.
 
 use super::{tag, EdgeName, FormatError, ENDS_LEN, HEADER_LEN, MAGIC, MAJOR, SECTION_HEADER_LEN};
-use crate::ids::{ObjId, StrId, NONE};
-use crate::snapshot::{Meta, Snapshot, TypeEntry};
+use crate::heap::ids::{ObjId, StrId, NONE};
+use crate::heap::snapshot::{Meta, Snapshot, TypeEntry};
 use std::path::Path;
 
 /// Reads and validates a snapshot file.

@@ -4,7 +4,7 @@
 //! tests and the synthetic-heap generator produce files that go through the real reader.
 
 use super::{tag, EdgeName, ENDS_LEN, MAGIC, MAJOR, MINOR};
-use crate::ids::{ObjId, StrId, TypeId, NONE};
+use crate::heap::ids::{ObjId, StrId, TypeId, NONE};
 use std::collections::HashMap;
 use std::io::{self, Write};
 

@@ -3,7 +3,7 @@
 //! one `.r:` line per row, and the `.end: .loader: _load_stat` line.
 
 use super::{DumpFormat, Package, StatRow};
-use crate::brief::{id_header, id_kind_name};
+use crate::heap::brief::{id_header, id_kind_name};
 use crate::partition::{Partition, Relation};
 use crate::{Heap, ObjSet};
 use std::io::{self, Write};

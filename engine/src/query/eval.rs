@@ -5,10 +5,10 @@
 //! breadcrumb shares its subtree of the query (`Arc`), so evaluation is linear in the steps.
 
 use super::{err, Expr, Query, QueryError, Selector, SetOp};
+use crate::heap::ids::ObjId;
+use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::ids::ObjId;
 use crate::partition::{partition, Relation};
-use crate::set::ObjSet;
 use std::collections::HashMap;
 
 /// One step of the outermost chain of an evaluated query, for breadcrumbs.
@@ -90,14 +90,14 @@ impl Eval<'_> {
                 }
             }
             Expr::Object { addr, position } => {
-                let o = match crate::inspect::find_address(heap, *addr) {
+                let o = match crate::heap::find_address(heap, *addr) {
                     Some(ObjId::ROOT) => {
                         return err(*position, format!("{addr:#x} is the root (hp.Root), which no set holds"))
                     }
                     Some(o) => o,
                     None => return err(*position, format!("no object has the address {addr:#x}")),
                 };
-                (ObjSet::from_sorted(vec![o.0]), crumbs.is_some().then(|| crate::brief::brief(heap, o)))
+                (ObjSet::from_sorted(vec![o.0]), crumbs.is_some().then(|| crate::heap::brief::brief(heap, o)))
             }
             Expr::Binary { op, lhs, rhs } => {
                 let a = self.eval(lhs, None)?;

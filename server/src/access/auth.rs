@@ -1,0 +1,281 @@
+//! Access control. Without an access token the server serves anyone who can reach it, so it
+//! binds loopback only (a non-loopback address is refused unless `--insecure-public`). With a
+//! token, every `/api` request needs one of:
+//! - `Authorization: Bearer TOKEN` (scripts, the agent, `curl`);
+//! - the `heaplens_session` cookie, signed by the server, set by `POST /api/login` with the token;
+//! - the `heaplens_share` cookie of a read-only share link (`/share/TOKEN`, made by
+//!   `POST /api/snapshots/{id}/share`): GET requests about that one snapshot only.
+//!
+//! Signatures are HMAC-SHA256 with a key kept in the data folder (`secret.key`, mode 0600), so
+//! sessions and share links survive restarts; without a data folder the key lives as long as
+//! the process. The app's static files hold no heap data and are served to anyone, so the page
+//! can ask for the token. Errors say what is missing and never which snapshots exist.
+
+use crate::http::error::ApiError;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::path::Path;
+use std::sync::Arc;
+
+pub const SESSION_COOKIE: &str = "heaplens_session";
+pub const SHARE_COOKIE: &str = "heaplens_share";
+/// How long a login lasts.
+pub const SESSION_SECONDS: u64 = 30 * 24 * 3600;
+
+/// The server's access settings and signing key.
+pub struct Auth {
+    token: Option<String>,
+    key: Vec<u8>,
+}
+
+/// What a request may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// Everything (no token configured, or a valid token or session).
+    Full,
+    /// Read-only, one snapshot (a share link).
+    Share(String),
+    Anonymous,
+}
+
+/// The scope of a share-link request, for handlers that list snapshots.
+#[derive(Debug, Clone)]
+pub struct ShareScope(pub String);
+
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Equality that takes the same time wherever the first difference is.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn random_key() -> std::io::Result<Vec<u8>> {
+    let mut key = vec![0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(key)
+}
+
+impl Auth {
+    /// No token: everything is open (the server then binds loopback only).
+    pub fn open_access() -> Auth {
+        Auth { token: None, key: random_key().unwrap_or_else(|_| vec![7; 32]) }
+    }
+
+    /// A token (if any) and the signing key kept in `key_file` (created on first use).
+    pub fn new(token: Option<String>, key_file: Option<&Path>) -> std::io::Result<Auth> {
+        if let Some(t) = &token {
+            if t.len() < 16 {
+                return Err(std::io::Error::other("the access token must be at least 16 characters"));
+            }
+        }
+        let key = match key_file {
+            None => random_key()?,
+            Some(path) => match std::fs::read(path) {
+                Ok(k) if k.len() >= 32 => k,
+                _ => {
+                    let k = random_key()?;
+                    write_private(path, &k)?;
+                    k
+                }
+            },
+        };
+        Ok(Auth { token, key })
+    }
+
+    /// Whether a token protects the server.
+    pub fn enabled(&self) -> bool {
+        self.token.is_some()
+    }
+
+    fn sign(&self, msg: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(msg.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    fn signed(&self, msg: &str, sig: &str) -> bool {
+        same(self.sign(msg).as_bytes(), sig.as_bytes())
+    }
+
+    /// Whether `token` is the access token.
+    pub fn token_ok(&self, token: &str) -> bool {
+        self.token.as_deref().is_some_and(|t| same(t.as_bytes(), token.as_bytes()))
+    }
+
+    /// A session cookie value valid until `expires` (Unix seconds).
+    pub fn session_value(&self, expires: u64) -> String {
+        format!("{expires}.{}", self.sign(&format!("session|{expires}")))
+    }
+
+    fn session_ok(&self, value: &str) -> bool {
+        let Some((exp, sig)) = value.split_once('.') else { return false };
+        exp.parse::<u64>().is_ok_and(|e| e > now_secs()) && self.signed(&format!("session|{exp}"), sig)
+    }
+
+    /// A read-only share token for snapshot `id`, valid until `expires` (0: no expiry).
+    pub fn share_token(&self, id: &str, expires: u64) -> String {
+        format!("{id}.{expires}.{}", self.sign(&format!("share|{id}|{expires}")))
+    }
+
+    /// The snapshot a share token opens, if it is genuine and not expired.
+    pub fn share_ok(&self, token: &str) -> Option<String> {
+        let mut parts = token.rsplitn(3, '.');
+        let (sig, exp, id) = (parts.next()?, parts.next()?, parts.next()?);
+        let e: u64 = exp.parse().ok()?;
+        if (e != 0 && e <= now_secs()) || !self.signed(&format!("share|{id}|{exp}"), sig) {
+            return None;
+        }
+        Some(id.to_owned())
+    }
+
+    /// What the request's credentials allow.
+    pub fn access(&self, headers: &HeaderMap) -> Access {
+        if self.token.is_none() {
+            return Access::Full;
+        }
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        if bearer.is_some_and(|t| self.token_ok(t)) {
+            return Access::Full;
+        }
+        if cookie(headers, SESSION_COOKIE).is_some_and(|v| self.session_ok(&v)) {
+            return Access::Full;
+        }
+        match cookie(headers, SHARE_COOKIE).and_then(|v| self.share_ok(&v)) {
+            Some(id) => Access::Share(id),
+            None => Access::Anonymous,
+        }
+    }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Which snapshot an API path is about (`/api/snapshots/{id}[/...]`).
+fn snapshot_of(path: &str) -> Option<&str> {
+    path.strip_prefix("/api/snapshots/").map(|rest| rest.split('/').next().unwrap_or(rest)).filter(|s| !s.is_empty())
+}
+
+/// The middleware in front of `/api`: lets a request through or answers 401/403.
+pub async fn guard(State(auth): State<Arc<Auth>>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if !path.starts_with("/api/") || matches!(path.as_str(), "/api/login" | "/api/logout" | "/api/session") {
+        return next.run(req).await;
+    }
+    match auth.access(req.headers()) {
+        Access::Full => next.run(req).await,
+        Access::Share(id) => {
+            let read = req.method() == Method::GET || req.method() == Method::HEAD;
+            let allowed = read
+                && (path == "/api/relations" || path == "/api/snapshots" || snapshot_of(&path) == Some(id.as_str()));
+            if !allowed {
+                return ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "this share link opens one snapshot, read-only; log in with the access token for more",
+                )
+                .into_response();
+            }
+            req.extensions_mut().insert(ShareScope(id));
+            next.run(req).await
+        }
+        Access::Anonymous => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this server needs its access token: send `Authorization: Bearer TOKEN`, or log in on the page",
+        )
+        .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth() -> Auth {
+        Auth::new(Some("a-long-enough-token".into()), None).unwrap()
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn tokens_sessions_and_share_links() {
+        let a = auth();
+        assert_eq!(a.access(&headers(&[])), Access::Anonymous);
+        assert_eq!(a.access(&headers(&[("authorization", "Bearer a-long-enough-token")])), Access::Full);
+        assert_eq!(a.access(&headers(&[("authorization", "Bearer a-long-enough-tokeN")])), Access::Anonymous);
+        let s = a.session_value(now_secs() + 60);
+        assert_eq!(a.access(&headers(&[("cookie", &format!("x=1; {SESSION_COOKIE}={s}"))])), Access::Full);
+        let old = a.session_value(now_secs() - 1);
+        assert_eq!(a.access(&headers(&[("cookie", &format!("{SESSION_COOKIE}={old}"))])), Access::Anonymous);
+        let forged = format!("{}.{}", now_secs() + 999, "0".repeat(64));
+        assert_eq!(a.access(&headers(&[("cookie", &format!("{SESSION_COOKIE}={forged}"))])), Access::Anonymous);
+        let share = a.share_token("abc123", 0);
+        assert_eq!(a.share_ok(&share).as_deref(), Some("abc123"));
+        assert_eq!(
+            a.access(&headers(&[("cookie", &format!("{SHARE_COOKIE}={share}"))])),
+            Access::Share("abc123".into())
+        );
+        // another snapshot's id with this signature, an expired link, another server's key
+        assert_eq!(a.share_ok(&share.replace("abc123", "abc124")), None);
+        assert_eq!(a.share_ok(&a.share_token("abc123", now_secs() - 5)), None);
+        assert!(a.share_ok(&a.share_token("abc123", now_secs() + 60)).is_some());
+        assert_eq!(auth().share_ok(&share), None, "a fresh key does not accept old links");
+        assert!(Auth::new(Some("short".into()), None).is_err());
+        assert_eq!(Auth::open_access().access(&headers(&[])), Access::Full);
+    }
+
+    #[test]
+    fn the_key_is_kept_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret.key");
+        let a = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
+        let b = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
+        assert_eq!(b.share_ok(&a.share_token("x", 0)).as_deref(), Some("x"), "links survive a restart");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+}

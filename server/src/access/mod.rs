@@ -1,0 +1,80 @@
+//! Access: the token, signed sessions and share links ([`auth`], the guard in front of
+//! `/api`), and their endpoints: log in with the token (a signed session cookie), log out,
+//! what this browser may see, and read-only share links to one snapshot.
+
+pub mod auth;
+
+use crate::http::error::ApiError;
+use crate::state::{AppState, MAX_SHARE_SECONDS};
+use auth::{now_secs, Access, Auth, SESSION_COOKIE, SESSION_SECONDS, SHARE_COOKIE};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Json};
+use heaplens_wire::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
+use std::sync::Arc;
+
+fn set_cookie(name: &str, value: &str, max_age: u64) -> (header::HeaderName, String) {
+    (header::SET_COOKIE, format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"))
+}
+
+pub async fn login(
+    Extension(auth): Extension<Arc<Auth>>,
+    body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::bad_request(format!("bad login request: {}", e.body_text())))?;
+    if !auth.enabled() {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    if !auth.token_ok(req.token.trim()) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong access token"));
+    }
+    let value = auth.session_value(now_secs() + SESSION_SECONDS);
+    Ok((StatusCode::NO_CONTENT, [set_cookie(SESSION_COOKIE, &value, SESSION_SECONDS)]).into_response())
+}
+
+pub async fn logout() -> Response {
+    (StatusCode::NO_CONTENT, [set_cookie(SESSION_COOKIE, "", 0), set_cookie(SHARE_COOKIE, "", 0)]).into_response()
+}
+
+pub async fn session(Extension(auth): Extension<Arc<Auth>>, headers: HeaderMap) -> Json<SessionInfo> {
+    let (access, snapshot) = match auth.access(&headers) {
+        Access::Full => ("full", None),
+        Access::Share(id) => ("share", Some(id)),
+        Access::Anonymous => ("none", None),
+    };
+    Json(SessionInfo { token_required: auth.enabled(), access: access.to_owned(), snapshot })
+}
+
+/// A signed read-only link to one snapshot, optionally expiring.
+pub async fn create_share(
+    State(st): State<AppState>,
+    Extension(auth): Extension<Arc<Auth>>,
+    Path(id): Path<String>,
+    body: Option<Json<ShareRequest>>,
+) -> Result<Json<ShareLink>, ApiError> {
+    let info = st.loaded(&id)?.info.clone();
+    let secs = body.and_then(|Json(b)| b.expires_in_s).unwrap_or(0);
+    if secs > MAX_SHARE_SECONDS {
+        return Err(ApiError::bad_request(format!("a share link lives at most {MAX_SHARE_SECONDS} seconds")));
+    }
+    let expires = if secs == 0 { 0 } else { now_secs() + secs };
+    let token = auth.share_token(&info.id, expires);
+    Ok(Json(ShareLink {
+        url: format!("/share/{token}"),
+        snapshot: info.id,
+        expires: (expires != 0).then_some(expires),
+    }))
+}
+
+/// `GET /share/{token}`: keeps the link's grant in a cookie and opens its snapshot.
+pub async fn open_share(Extension(auth): Extension<Arc<Auth>>, Path(token): Path<String>) -> Response {
+    match auth.share_ok(&token) {
+        Some(id) => {
+            let cookie = set_cookie(SHARE_COOKIE, &token, MAX_SHARE_SECONDS);
+            ([cookie], Redirect::to(&format!("/s/{id}"))).into_response()
+        }
+        None => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "this share link is not valid here, or has expired")
+            .into_response(),
+    }
+}
