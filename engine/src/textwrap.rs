@@ -67,11 +67,19 @@ pub fn wrap(text: &str, width: usize, initial: &str, subsequent: &str) -> Vec<St
         }
         if let Some(c) = chunks.last() {
             if c.chars().count() > avail {
-                // break a long word at the remaining space (Python's _handle_long_word)
+                // break a long word at the remaining space, or after its last hyphen within
+                // it when non-hyphens come before that (Python 3.10+'s _handle_long_word)
                 let c = chunks.pop().unwrap();
                 let space_left = avail - cur_len;
-                let head: String = c.chars().take(space_left).collect();
-                let tail: String = c.chars().skip(space_left).collect();
+                let chars: Vec<char> = c.chars().collect();
+                let mut end = space_left;
+                if let Some(h) = chars[..space_left.min(chars.len())].iter().rposition(|&ch| ch == '-') {
+                    if h > 0 && chars[..h].iter().any(|&ch| ch != '-') {
+                        end = h + 1;
+                    }
+                }
+                let head: String = chars[..end].iter().collect();
+                let tail: String = chars[end..].iter().collect();
                 cur_len += head.chars().count();
                 cur.push(head);
                 chunks.push(tail);
@@ -103,6 +111,16 @@ mod tests {
     fn long_text_wraps_with_hanging_indent() {
         let text = format!("{} {}", "a".repeat(60), "b".repeat(60));
         assert_eq!(wrap(&text, 100, "", "    "), vec!["a".repeat(60), format!("    {}", "b".repeat(60))]);
+    }
+
+    #[test]
+    fn a_long_word_breaks_after_its_last_hyphen_that_fits() {
+        // as Python's textwrap.wrap("x" * 90 + "-yy-" + "z" * 50, 100) does
+        let text = format!("{}-yy-{}", "x".repeat(90), "z".repeat(50));
+        assert_eq!(wrap(&text, 100, "", ""), vec![format!("{}-yy-", "x".repeat(90)), "z".repeat(50)]);
+        // a hyphen with only hyphens before it does not count
+        let text = format!("--{}", "q".repeat(120));
+        assert_eq!(wrap(&text, 100, "", ""), vec![format!("--{}", "q".repeat(98)), "q".repeat(22)]);
     }
 
     #[test]
