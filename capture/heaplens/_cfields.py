@@ -46,11 +46,16 @@ def find_static_subclasses():
             k, v = next(iter(dict.items(d)))
             if type(v) is not wr_type or type(k) is not int:
                 continue
-            sub = v()
-            if not isinstance(sub, type) or k != id(sub):
-                continue
+            # a candidate only: it is looked up by the address in a type's tp_subclasses
+            # (a dict whose first subclass died is one too)
             subclass_dicts[id(d)] = d
             if VER < (3, 12):
+                continue
+            for k, v in dict.items(d):  # a live subclass (type(), not isinstance():
+                sub = v() if type(v) is wr_type else None  # no __class__ of the program)
+                if sub is not None and issubclass(type(sub), type) and k == id(sub):
+                    break
+            else:
                 continue
             for b in bases_of(sub):
                 if TF(b) & STATIC_BUILTIN and id(b) not in out:

@@ -22,6 +22,7 @@ import ctypes
 import gc
 import os
 import sys
+from array import array
 
 _VER = sys.version_info[:2]
 _P = ctypes.sizeof(ctypes.c_void_p)
@@ -115,7 +116,11 @@ def item_addrs(o, n, is_list):
     base = word(id(o) + off) if is_list else id(o) + off
     if not base:
         return [0] * n
-    return [v or 0 for v in (ctypes.c_void_p * n).from_address(base)]
+    # a copy of the slots as bytes (no ctypes array type, which ctypes would cache
+    # for every new length), read as unsigned words
+    words = array('Q' if _P == 8 else 'I')
+    words.frombytes(ctypes.string_at(base, n * _P))
+    return words.tolist()
 
 
 def _find(obj, target_id, limit):

@@ -17,7 +17,7 @@ next check after the deadline (the walk checks every few thousand objects).
 """
 
 import gc
-import signal
+import _signal as signal  # (the C module: always loaded; `signal` adds enum classes)
 import sys
 import threading
 import time

@@ -63,10 +63,11 @@ _ATOMS = {str, int, float, bool, type(None), bytes, complex}
 
 
 def _lookup(t, name):
-    """What ``t.name`` resolves to in ``t``'s MRO, found without running any code."""
-    for c in _type_mro(t) or ():  # a type not ready yet has no MRO
+    """What ``t.name`` resolves to in ``t``'s MRO, found without running any code.
+    (A C type that was never readied has neither an MRO nor a dict.)"""
+    for c in _type_mro(t) or (t,):
         d = _type_dict(c)
-        if name in d:
+        if d is not None and name in d:
             return d[name]
     return None
 
@@ -105,8 +106,8 @@ def own_sizeof(t):
     if type(_lookup(t, '__sizeof__')) is not types.FunctionType:
         return None
     c_sizeof = None
-    for c in _type_mro(t) or ():  # a type not ready yet has no MRO
-        v = _type_dict(c).get('__sizeof__')
+    for c in _type_mro(t) or (t,):
+        v = (_type_dict(c) or {}).get('__sizeof__')
         if v is not None and type(v) is not types.FunctionType:
             c_sizeof = v
             break
@@ -222,7 +223,7 @@ def members(t):
     if r is None:
         r = []
         seen = set()
-        for c in _type_mro(t) or ():  # a type not ready yet has no MRO
+        for c in _type_mro(t) or (t,):
             try:
                 items = list(_type_dict(c).items())
             except Exception:
@@ -430,7 +431,7 @@ def is_python_class(t):
 
 
 def solid_base(t):
-    for c in TM(t):
+    for c in TM(t) or (t,):
         if not TF(c) & HEAPTYPE:
             return c
     return object

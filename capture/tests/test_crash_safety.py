@@ -92,3 +92,33 @@ keep.clear()                     # (the NULL slots must not be freed by Python e
 def test_tuples_and_lists_with_empty_slots(tmp_path):
     r = run_script(NULL_SLOTS, tmp_path / 'n.hls')
     assert r.stdout.strip() == 'ok'
+
+
+LRU = r'''
+import functools, heaplens, hlsread
+
+@functools.lru_cache(maxsize=32)
+def square(n):
+    return n * n
+
+for i in range(10):
+    square(i)
+st = heaplens.dump(sys.argv[1])
+assert hlsread.read(sys.argv[1]).n == st['objects']
+print('ok')
+'''
+
+
+@pytest.mark.parametrize('version', ['3.9', 'current'])
+def test_types_never_readied(tmp_path, version):
+    """3.9's ``functools._lru_list_elem`` type is never readied: no MRO and no dict.
+    Finding a type's ``__sizeof__`` without running code must cope (it raised)."""
+    python = env = None
+    if version != 'current':
+        from test_versions import _resolve
+        cmd, env = _resolve('pyenv:' + version)
+        if cmd is None:
+            pytest.skip('CPython %s not installed' % version)
+        python = cmd[0]
+    r = run_script(LRU, tmp_path / 'l.hls', python=python, env=env)
+    assert r.stdout.strip() == 'ok'
