@@ -1,0 +1,3 @@
+//! The referrer graph view (`view=graph`).
+
+pub mod component;
