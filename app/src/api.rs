@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::ui::js_future::await_promise;
 pub use crate::route::urlcode::encode;
+use crate::ui::js_future::await_promise;
 
 /// Rows asked for per page of a partition table.
 pub const PAGE_ROWS: u64 = 500;

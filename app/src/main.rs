@@ -11,9 +11,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::ui::error_box::NotFound;
 use crate::pages::partition::PartitionPage;
 use crate::pages::snapshots::SnapshotList;
+use crate::ui::error_box::NotFound;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -5,8 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::ui::clipboard;
 use crate::route::partition::PartitionRoute;
+use crate::ui::clipboard;
 
 /// The absolute URL of a route (this page's origin + its current-version href).
 pub fn absolute_url(route: &PartitionRoute) -> String {

@@ -7,8 +7,8 @@ use heaplens_wire::ReferenceInfo;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::ui::format;
 use crate::route::partition::PartitionRoute;
+use crate::ui::format;
 
 /// The switch; nothing when the snapshot has no reference point.
 #[component]

@@ -11,11 +11,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self, ApiError};
-use crate::route::diff::{DiffRoute, DiffViewKind};
 use crate::pages::diff::table::DiffTable;
 use crate::pages::diff::treemap::DiffTreemap;
-use crate::ui::error_box::ErrorBox;
+use crate::route::diff::{DiffRoute, DiffViewKind};
 use crate::route::partition::{set_document_title, PartitionRoute};
+use crate::ui::error_box::ErrorBox;
 use crate::ui::text_copy::CopyText;
 
 /// Rows asked for (heapy's text always has every row's totals; the table shows these).

@@ -6,8 +6,8 @@ use heaplens_wire::{DiffRowView, DiffView};
 use leptos::prelude::*;
 
 use crate::route::diff::DiffRoute;
-use crate::ui::format::grouped;
 use crate::route::partition::PartitionRoute;
+use crate::ui::format::grouped;
 
 /// `diff-grow`, `diff-shrink` or `diff-same` for a difference (size first, then count).
 pub fn change_class(size: i64, count: i64) -> &'static str {

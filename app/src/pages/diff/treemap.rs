@@ -8,10 +8,10 @@ use heaplens_wire::{DiffRowView, DiffView};
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::viz::d3;
 use crate::pages::diff::table::objects_href;
 use crate::ui::format::{bytes, grouped};
 use crate::views::treemap::component::layout;
+use crate::viz::d3;
 
 /// Rows drawn at most (the largest growth first: the rows come sorted by |size|).
 const MAX_CELLS: usize = 2000;

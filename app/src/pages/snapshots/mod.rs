@@ -11,10 +11,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::pages::snapshots::upload_zone::UploadZone;
+use crate::route::partition::{is_plain_row_click, set_document_title, PartitionRoute};
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format;
-use crate::route::partition::{is_plain_row_click, set_document_title, PartitionRoute};
-use crate::pages::snapshots::upload_zone::UploadZone;
 
 /// `/`: the table of snapshots.
 #[component]

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::route::timeline::TimelineRoute;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format;
-use crate::route::timeline::TimelineRoute;
 
 #[component]
 pub fn SeriesSection(#[prop(optional)] always: bool) -> impl IntoView {

@@ -7,9 +7,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
+use crate::route::partition::PartitionRoute;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format;
-use crate::route::partition::PartitionRoute;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Upload {

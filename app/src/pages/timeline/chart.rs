@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::ui::format;
 use crate::route::timeline::TimelineRoute;
+use crate::ui::format;
 
 const W: f64 = 1000.0;
 const H: f64 = 300.0;

@@ -10,12 +10,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::ui::error_box::ErrorBox;
-use crate::route::partition::set_document_title;
 use crate::pages::snapshots::series_section::SeriesSection;
 use crate::pages::timeline::chart::TimelineChart;
 use crate::pages::timeline::panels::{DiffPanel, SamplePanel};
+use crate::route::partition::set_document_title;
 use crate::route::timeline::{use_timeline_route, TimelineRoute, SERIES_RELATIONS};
+use crate::ui::error_box::ErrorBox;
 
 #[component]
 pub fn TimelinePage() -> impl IntoView {

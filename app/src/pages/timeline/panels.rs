@@ -6,10 +6,10 @@ use heaplens_wire::{PackageView, SeriesView};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::ui::error_box::ErrorBox;
-use crate::ui::format;
 use crate::route::partition::PartitionRoute;
 use crate::route::timeline::TimelineRoute;
+use crate::ui::error_box::ErrorBox;
+use crate::ui::format;
 
 /// Rows listed under a package's text (the text shows heapy's first ten).
 const MAX_LISTED_ROWS: usize = 1000;

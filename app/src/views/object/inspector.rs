@@ -15,11 +15,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
+use crate::route::partition::{is_plain_row_click, PartitionRoute, ViewKind};
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format::{bytes, exact_bytes, grouped};
-use crate::views::object::link::{self, atom_address, inspector_route, object_graph_route};
 use crate::ui::perf;
-use crate::route::partition::{is_plain_row_click, PartitionRoute, ViewKind};
+use crate::views::object::link::{self, atom_address, inspector_route, object_graph_route};
 use crate::views::rp::tree::RpTree;
 use crate::views::ViewCtx;
 

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::ui::clipboard;
-use crate::views::partition::export;
-use crate::ui::format::grouped;
 use crate::pages::partition::data::PartitionData;
 use crate::route::partition::PartitionRoute;
+use crate::ui::clipboard;
+use crate::ui::format::grouped;
 use crate::ui::text_copy::ManualCopy;
+use crate::views::partition::export;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {

@@ -12,12 +12,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
+use crate::route::partition::DataKey;
+use crate::ui::format::grouped;
 use crate::views::partition::export::{label_matches, needle};
 use crate::views::partition::export_buttons::ExportButtons;
 use crate::views::partition::filter_box::FilterBox;
-use crate::ui::format::grouped;
 use crate::views::partition::virtual_table::{PartitionTable, RowList, HEAD_H, ROW_H};
-use crate::route::partition::DataKey;
 use crate::views::ViewCtx;
 
 /// Tables up to this many rows are filtered in the page (every row is loaded once); longer

@@ -15,10 +15,10 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
+use crate::route::partition::{PartitionRoute, ViewKind};
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format::{bytes, exact_bytes, grouped};
 use crate::views::object::link::inspector_route;
-use crate::route::partition::{PartitionRoute, ViewKind};
 use crate::views::ViewCtx;
 
 /// Nodes fetched per level, and added by each "more".

@@ -13,9 +13,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::route::partition::{PartitionRoute, ViewKind};
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format::grouped;
-use crate::route::partition::{PartitionRoute, ViewKind};
 
 /// heapy's default depth.
 const DEPTH: u32 = 7;

@@ -20,13 +20,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::route::partition::{is_plain_row_click, PartitionRoute};
+use crate::ui::format::{bytes, exact_bytes, grouped};
+use crate::ui::perf;
+use crate::views::object::link;
+use crate::views::ViewCtx;
 use crate::viz::canvas;
 use crate::viz::d3;
-use crate::ui::format::{bytes, exact_bytes, grouped};
-use crate::views::object::link;
-use crate::ui::perf;
-use crate::route::partition::{is_plain_row_click, PartitionRoute};
-use crate::views::ViewCtx;
 use crate::viz::status;
 
 /// Rows asked for without a second relation (the server's most).
@@ -534,12 +534,7 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
                 }
                 ev.prevent_default();
                 let navigate = navigate.clone();
-                link::open(
-                    route,
-                    query,
-                    resolving,
-                    Rc::new(move |href: String| navigate(&href, Default::default())),
-                );
+                link::open(route, query, resolving, Rc::new(move |href: String| navigate(&href, Default::default())));
             } else if !on_link(&ev) {
                 // a cell too small for a link of its own
                 navigate(&route.get_untracked().with_query(&query).href(), Default::default());
