@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::pages::diff::table::objects_href;
 use crate::ui::format::{bytes, grouped};
-use crate::views::treemap::component::layout;
+use crate::views::treemap::layout::layout;
 use crate::viz::d3;
 
 /// Rows drawn at most (the largest growth first: the rows come sorted by |size|).

@@ -11,8 +11,9 @@ use wasm_bindgen::JsCast;
 
 use crate::viz::canvas;
 use crate::viz::d3;
+use crate::viz::palette;
 
-use super::model::{hue_of, radius, short, Model, NodeKind};
+use super::model::{radius, short, Model, NodeKind};
 use super::paint::{Palette, ALL_LABELS, EDGE_LABELS, TOP_LABELS};
 
 /// How long the frame rate of a new layout is measured (ms).
@@ -263,7 +264,7 @@ pub(super) fn draw(
     let fills: Vec<String> = model
         .nodes
         .iter()
-        .map(|n| format!("hsl({} {} {})", hue_of(&n.label), palette.node_s, palette.node_l))
+        .map(|n| format!("hsl({} {} {})", palette::label_hue(&n.label), palette.node_s, palette.node_l))
         .collect();
     let labels: Vec<String> = model.nodes.iter().map(|n| short(&n.label, 32)).collect();
 

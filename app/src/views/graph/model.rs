@@ -195,15 +195,6 @@ pub(super) fn radius(n: &Node, max_size: u64) -> f64 {
     }
 }
 
-/// A stable hue per label (same kind, same colour).
-pub(super) fn hue_of(label: &str) -> u32 {
-    let mut h: u32 = 2166136261;
-    for b in label.bytes() {
-        h = (h ^ b as u32).wrapping_mul(16777619);
-    }
-    h % 360
-}
-
 /// `text` cut to `n` characters with an ellipsis.
 pub(super) fn short(text: &str, n: usize) -> String {
     if text.chars().count() <= n {

@@ -1,7 +1,7 @@
 //! Painting the referrer graph on its canvas: edges, edge labels, nodes, node labels and the
 //! `+`/`−` controls, in the colours of the page's CSS variables (light or dark).
 
-use crate::viz::canvas;
+use crate::viz::palette;
 
 use super::layout::{Drawing, Hit};
 use super::model::NodeKind;
@@ -26,14 +26,7 @@ pub(super) struct Palette {
 
 impl Palette {
     pub(super) fn read(el: &web_sys::Element) -> Self {
-        let v = |name: &str, default: &str| {
-            let s = canvas::css_var(el, name);
-            if s.is_empty() {
-                default.to_owned()
-            } else {
-                s
-            }
-        };
+        let v = |name: &str, default: &str| palette::css_or(el, name, default);
         Palette {
             link: v("--link", "#9aa0a6"),
             text: v("--text", "#1f1f1f"),
