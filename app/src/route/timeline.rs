@@ -3,7 +3,7 @@
 //!
 //! | parameter | meaning | when absent |
 //! |---|---|---|
-//! | `v` | version of the URL scheme (`route_state::URL_VERSION`) | version 1 |
+//! | `v` | version of the URL scheme (`route::partition::URL_VERSION`) | version 1 |
 //! | `series` | the series id (`/api/series`) | the page lists the series |
 //! | `by` | the relation each snapshot is partitioned by (snapshot series) | `clodo` |
 //! | `measure` | what the areas stack: `size` (bytes) or `count` (objects) | `size` |

@@ -4,7 +4,7 @@
 //! refers to and those that refer to it (edge name, brief, kind, size; each row opens that
 //! object here); heapy's shortest paths from the root as chains whose steps open their
 //! objects, and heapy's own text lines; heapy's reference pattern as a collapsible tree
-//! (`rp_tree`). Without `sel`, a set of one object is shown directly
+//! (`views/rp`). Without `sel`, a set of one object is shown directly
 //! and a larger set lists its first objects to choose from.
 
 use std::rc::Rc;
