@@ -1,69 +1,24 @@
-//! All HTTP between the app and the heaplens server, with one error type.
+//! All HTTP between the app and the heaplens server, with one error type (`api/error.rs`).
 //!
 //! Every function here asks one `/api` endpoint and returns the wire type, or an
-//! [`ApiError`] carrying the server's [`ErrorEnvelope`] message when there is one.
-
-use std::fmt;
+//! [`ApiError`] carrying the server's [`heaplens_wire::ErrorEnvelope`] message when there is one.
 
 use gloo_net::http::{Request, Response};
-use heaplens_wire::{ErrorEnvelope, PartitionView, RelationList, SnapshotInfo, SnapshotList};
+use heaplens_wire::{PartitionView, RelationList, SnapshotInfo, SnapshotList};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::js_future::await_promise;
-pub use crate::urlcode::encode;
+pub use crate::route::urlcode::encode;
+use crate::ui::js_future::await_promise;
+
+mod error;
+
+use error::error_from_body;
+pub use error::ApiError;
 
 /// Rows asked for per page of a partition table.
 pub const PAGE_ROWS: u64 = 500;
-
-/// Why an API call failed, ready to be shown to the user.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
-    /// HTTP status, or `None` when the request never got an answer.
-    pub status: Option<u16>,
-    /// The server's machine-readable code (`not_found`, `bad_query`, ...), or one of
-    /// `network` / `bad_response` for failures on this side.
-    pub code: String,
-    /// Human-readable explanation (the server's own message when it sent one).
-    pub message: String,
-    /// For query errors: byte offset in the query where the problem is.
-    pub position: Option<u32>,
-}
-
-impl ApiError {
-    fn network(err: gloo_net::Error) -> Self {
-        Self {
-            status: None,
-            code: "network".into(),
-            message: format!("Could not reach the heaplens server: {err}"),
-            position: None,
-        }
-    }
-
-    fn browser(what: &str, err: JsValue) -> Self {
-        let detail =
-            err.as_string().or_else(|| js_sys::JSON::stringify(&err).ok().map(String::from)).unwrap_or_default();
-        Self { status: None, code: "network".into(), message: format!("{what} {detail}"), position: None }
-    }
-
-    fn bad_response(status: u16, what: impl fmt::Display) -> Self {
-        Self {
-            status: Some(status),
-            code: "bad_response".into(),
-            message: format!("Unexpected answer from the server (HTTP {status}): {what}"),
-            position: None,
-        }
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     let resp = Request::get(url).header("Accept", "application/json").send().await.map_err(ApiError::network)?;
@@ -77,25 +32,6 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
         return serde_json::from_str(&body).map_err(|e| ApiError::bad_response(status, e));
     }
     Err(error_from_body(status, &body, &resp.status_text()))
-}
-
-/// The error of a non-2xx answer: the server's envelope when the body is one.
-fn error_from_body(status: u16, body: &str, status_text: &str) -> ApiError {
-    match serde_json::from_str::<ErrorEnvelope>(body) {
-        Ok(env) => ApiError {
-            status: Some(status),
-            code: env.error.code,
-            message: env.error.message,
-            position: env.error.position,
-        },
-        Err(_) => {
-            let mut text: String = body.chars().take(200).collect();
-            if text.trim().is_empty() {
-                text = status_text.to_owned();
-            }
-            ApiError::bad_response(status, text)
-        }
-    }
 }
 
 /// `GET /api/snapshots`

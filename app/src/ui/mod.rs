@@ -1,0 +1,17 @@
+//! Small widgets and browser helpers shared by the pages and views: breadcrumbs, copy and
+//! share links, error boxes, help, the relation picker, the login form, clipboard, number
+//! formatting, promise awaiting and the performance marks the browser tests read.
+
+pub mod breadcrumbs;
+pub mod clipboard;
+pub mod copy_link;
+pub mod error_box;
+pub mod format;
+pub mod help_panel;
+pub mod js_future;
+pub mod login_form;
+pub mod perf;
+pub mod relation_picker;
+pub mod setref_toggle;
+pub mod share_link;
+pub mod text_copy;

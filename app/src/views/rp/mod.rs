@@ -1,0 +1,3 @@
+//! heapy's reference pattern of one object, as the inspector shows it.
+
+pub mod tree;
