@@ -301,3 +301,31 @@ def test_a_314_target_that_disabled_remote_debugging_is_refused(how, tmp_path):
     finally:
         p.kill()
         p.wait()
+
+
+def test_two_tracked_attaches_give_an_identity_diff(tmp_path):
+    py = [p for p in PYTHONS if p[0] == '3.11']
+    label, argv, root = py[0]
+    script = tmp_path / 'grow.py'
+    script.write_text('import signal, time\nclass Leak:\n    pass\nkeep = []\n'
+                      'def grow(*_):\n    keep.extend(Leak() for _ in range(50))\n'
+                      'signal.signal(signal.SIGUSR1, grow)\nprint("ready", flush=True)\n'
+                      'while True:\n    time.sleep(3600)\n')
+    p = subprocess.Popen(argv + [str(script)], stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline() == b'ready\n'
+        a, b = str(tmp_path / 'a.hls'), str(tmp_path / 'b.hls')
+        r = attach(p.pid, '--track', '--out', a, '-q')
+        assert r.returncode == 0, r.stderr
+        p.send_signal(signal.SIGUSR1)
+        time.sleep(0.5)
+        r = attach(p.pid, '--track', '--out', b, '-q')
+        assert r.returncode == 0, r.stderr
+        r = subprocess.run([BIN, 'newobjects', a, b, '--by', 'clodo'], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        rows = [line.split() for line in r.stdout.splitlines() if line.strip().endswith('__main__.Leak')]
+        assert rows and rows[0][1] == '50', r.stdout
+        assert p.poll() is None
+    finally:
+        p.kill()
+        p.wait()

@@ -62,8 +62,11 @@ def _heaplens_attach(cfg):
                         del threading._active[_thread.get_ident()]
             # what the agent imported (itself, and the stdlib modules it uses that the
             # target had not imported), including lazily during the walk
-            for name in set(sys.modules) - before:
-                sys.modules.pop(name, None)
+            # with --track the agent stays: its identity state is what the next attach
+            # compares against (docs/attach.md)
+            if cfg.get('track') != 'yes':
+                for name in set(sys.modules) - before:
+                    sys.modules.pop(name, None)
 
     _thread.start_new_thread(run, ())
 
