@@ -1,0 +1,261 @@
+"""The walk with the native walker (``capture/native``, module ``heaplens_native``).
+
+``_walk.walk`` hands the walk to ``native_walk`` when ``heaplens_native`` imports and
+``HEAPLENS_PURE_PYTHON`` is not set (to anything but ``0``); ``NATIVE`` says whether it
+does, ``WHY`` why not; ``use(False)`` switches back to the pure walker.  Both write snapshots whose every relation's table is the
+same for the same heap (capture/tests/test_native.py).
+
+What runs where:
+
+* Rust (``heaplens_native.Walker``), holding the GIL from the first object to the last:
+  the breadth-first discovery, the identity index, every object held (a strong reference)
+  until the snapshot is written, the edges of lists, tuples, dicts (key names: ``repr`` of
+  str and int keys in C), sets, frozensets and plain instances of Python classes (slots
+  through their member descriptors' C getter, the instance dict, 3.13 inline values, the
+  class), type numbers, ``sys.getsizeof`` sizes (one call per type when the size is a
+  function of the type alone), value previews of str/int/float/bool/complex/None,
+  module names, and the encoding of every section.
+* Python, once per type: the kind of the type and its label (``_walk._classify``,
+  ``_labels.type_label``, ``_names.members``); once per object of the rarer kinds: the
+  producers of ``_names`` (types, code, frames, functions, modules, cells, tracebacks, C
+  objects, container subclasses) and previews of the other previewed types; the root's
+  edges (``_walk.root_edges``) and heapy's ``heapu`` seeds (``_walk._add_unreachable``);
+  after the walk, the allocation sites (when tracemalloc traces) and the identity marks.
+
+Only ``values='all'`` is walked natively: redacting walks use the pure walker.
+"""
+
+import gc
+import os
+import sys
+import types
+from array import array
+
+from . import _names as N
+from . import _walk as W
+from ._labels import type_label
+from ._preview import _int, _str, preview_func
+
+NATIVE = False
+WHY = None
+_hn = None
+if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
+    WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
+elif sys.implementation.name != 'cpython':
+    WHY = 'not CPython'
+else:
+    try:
+        import heaplens_native as _hn
+        NATIVE = True
+    except ImportError as e:
+        WHY = 'heaplens_native does not import (%s): pip install ./capture/native' % e
+
+_P = 8
+_VER = sys.version_info[:2]
+_KINDS = {W.LEAF: 0, W.LIST: 1, W.TUPLE: 2, W.DICT: 3, W.SET: 4, W.INST: 5, W.PROD: 6}
+_obj_sizeof = object.__dict__['__sizeof__']
+_mro = type.__dict__['__mro__'].__get__
+_NOTYPE = type(None)
+
+
+def _const_size(t):
+    """True when ``sys.getsizeof`` of t's instances depends on t alone: no items, no
+    ``tp_is_gc`` (only ``type`` has one), and ``object.__sizeof__`` inherited."""
+    try:
+        if t.__itemsize__ or issubclass(t, type):
+            return False
+        for c in _mro(t):
+            d = N._type_dict(c)
+            if '__sizeof__' in d:
+                return d['__sizeof__'] is _obj_sizeof
+    except Exception:
+        pass
+    return False
+
+
+def _encode(s):
+    """The writer's encoding of a str (``_writer.Writer.strings``)."""
+    b = s.encode('utf-8', 'surrogatepass')
+    try:
+        b.decode('utf-8')
+    except UnicodeDecodeError:
+        b = s.encode('utf-8', 'backslashreplace')
+    return b
+
+
+def _pmode(t):
+    """(mode, function) of the preview of exact type t for the native walker."""
+    f = preview_func(t)
+    if f is None:
+        return 0, None
+    if t is str and f is _str:
+        return 1, f
+    if t is int and f is _int:
+        return 2, f
+    if f is repr and t in (float, bool, complex, _NOTYPE):
+        return 3, f
+    return 4, f
+
+
+def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
+                previews=True, producers=True, unreachable=True, _agent_frames=1, track=None):
+    """``_walk.walk`` (``values='all'``) with the native walker, called by ``_walk.walk``
+    (its frame: ``top``) with its arguments; same statistics plus ``walker``.  The
+    snapshot is written after the walk."""
+    stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
+    hidden = {id(N._members_cache), id(N.static_subclasses)}
+    if track is not None:
+        hidden.update(track.hidden())
+    if interp_state:
+        N.static_subclasses.update(N.find_static_subclasses())
+    agent_frames = W._agent_chain(top, caller, _agent_frames)
+    agent_ids = {id(f) for f in agent_frames}
+    hide_tag = W._heapy_tag() if hide_heapy else None
+    tagged = []  # container subclasses' dicts not entered (guppy's hiding tag)
+    managed_check = _VER >= (3, 11)
+    MANAGED = N.MANAGED_DICT
+    no_dict = W._no_dict
+    word = N.word
+    get_referents = gc.get_referents
+    TAG_KEY, TAG_INDEX, TAG_SET, LOW = N.TAG_KEY, N.TAG_INDEX, N.TAG_SET, N.LOW
+
+    def frame_prod(o):
+        if id(o) in agent_ids:
+            return W._agent_frame_edges(o)
+        return N.frame(o)
+
+    def dict_edges(o):
+        n = len(o)
+        if not n:
+            return [], []
+        if hide_tag is not None and dict.get(o, '_hiding_tag_') is hide_tag:
+            tagged.append(o)
+            return [], []
+        keys = list(dict.keys(o))
+        vals = list(dict.values(o))
+        nm = [N.keyname(k) for k in keys]
+        if len(get_referents(o)) != n:
+            vals.extend(keys)
+            nm.extend(TAG_KEY | i if i <= LOW else '.keys()[%d]' % i for i in range(n))
+        return vals, nm
+
+    def sub_prod(o):
+        """A Python subclass of list, tuple, dict, set or frozenset (as ``_walk.walk``)."""
+        t = type(o)
+        k = W._classify(t)[0]
+        pre = managed_check and t.__flags__ & MANAGED and no_dict(word(id(o) - 3 * _P))
+        xt, xn = N.extras(o, t)
+        if k == W.SUBDICT:
+            tg, nm = dict_edges(o)
+        elif k == W.SUBSET:
+            tg = list((frozenset if issubclass(t, frozenset) else set).__iter__(o))
+            nm = [TAG_SET] * len(tg)
+        else:
+            tg = list((list if k == W.SUBLIST else tuple).__iter__(o))
+            nm = [TAG_INDEX | i if i <= LOW else '[%d]' % i for i in range(len(tg))]
+        tg.extend(xt)
+        nm.extend(xn)
+        return tg, nm, bool(pre and not no_dict(word(id(o) - 3 * _P)))
+
+    def classify(t):
+        k, prod = W._classify(t)
+        members = ()
+        kc = _KINDS.get(k)
+        if kc is None:
+            kc, prod = 7, sub_prod
+        elif k == W.INST:
+            members = N.members(t)
+        elif k == W.PROD and t is types.FrameType:
+            prod = frame_prod
+        fl = t.__flags__
+        return (kc, prod, members, bool(fl & MANAGED or t.__dictoffset__), bool(fl & MANAGED),
+                bool(_VER >= (3, 13) and fl & N.INLINE_VALUES), t is types.ModuleType,
+                _const_size(t), type_label(t))
+
+    wk = _hn.Walker(classify, N.keyname, sys.getsizeof, _encode, hide_tag, ())
+    try:
+        hidden.update(map(id, (hidden, agent_frames, agent_ids, tagged, stats, wk, classify,
+                               frame_prod, sub_prod, dict_edges)))
+        wk.set_hidden(hidden)
+        re = W.root_edges(agent_frames[0], interp_state)
+        wk.root([x for x, _ in re], [n for _, n in re])
+        del re
+        wk.run()
+        n_reach = len(wk)
+        if unreachable:
+            W._add_unreachable(wk, wk, hidden, sys._getframe(), _agent_frames + 1,
+                               wk.tagged() + tagged,
+                               track.opaque() if track is not None else ())
+            wk.set_hidden(hidden)
+            wk.run()
+        n = len(wk)
+        # after the walk, still before any write: previews, allocation sites, identity
+        if previews:
+            wk.previews(_pmode)
+        tb_of = W._tracer() if producers else None
+        if tb_of is not None:
+            sites = {}
+            for a in range(1, n, chunk):
+                on = []
+                ss = []
+                for j, o in enumerate(wk.objects(a, min(n, a + chunk)), a):
+                    try:
+                        tb = tb_of(o)
+                    except Exception:
+                        continue
+                    if tb:
+                        fr = tb[0]
+                        s = sites.get(fr)
+                        if s is None:
+                            s = sites[fr] = '%s:%d' % fr
+                        on.append(j)
+                        ss.append(s)
+                o = None
+                wk.add_producers(on, ss)
+        seen = None
+        if track is not None:
+            seen = array('Q')
+            for a in range(0, n, chunk):
+                b = min(n, a + chunk)
+                part = wk.objects(a, b)
+                if a == 0:
+                    part[0] = 0
+                addr = array('Q')
+                addr.frombytes(wk.addresses(a, b))
+                sizes = array('Q')
+                sizes.frombytes(wk.sizes(a, b))
+                seen.extend(array('Q', track.chunk(part, addr, list(map(type, part)), sizes, a == 0)))
+                del part
+        # the file: strings, objects and edges, identity marks, the rest
+        blob, m = wk.strc(0)
+        w._emit(blob)
+        w.nstr += m
+        for a in range(0, n, chunk):
+            blob, no, ne = wk.chunk(a, a + chunk)
+            w._emit(blob)
+            w.nobj += no
+            w.nedge += ne
+        if seen is not None:
+            if sys.byteorder == 'big':
+                seen.byteswap()
+            w._emit(_hn.seen_sections(seen.tobytes()))
+        w._emit(wk.tail(n_reach if unreachable else n))
+        blob = None
+        nobj, nedge, nstr, ntypes, mat, npv, npd = wk.stats()
+        stats.update(objects=nobj, edges=w.nedge, strings=nstr, types=ntypes,
+                     materialized_dicts=mat, previews=npv, producers=npd,
+                     unreachable=nobj - n_reach if unreachable else 0, walker='native')
+    finally:
+        wk.release()
+        N._members_cache.clear()
+        N.static_subclasses.clear()
+    return stats
+
+
+def use(native):
+    """Make ``heaplens.dump`` use the native walker (True; when it imports) or the pure one."""
+    W.NATIVE[0] = native_walk if (native and NATIVE) else None
+    return W.NATIVE[0] is not None
+
+
+use(True)
