@@ -73,6 +73,26 @@ def _const_size(t):
     return False
 
 
+def _frame_slots(f):
+    """Identities of what frame ``f`` (running: the pure walk's, which handed over) holds
+    in its fast locals: its arguments and the cells it made for its closures.  When the
+    pure walker runs they are its state, hidden from ``heapu``; hidden here too.  Read as
+    addresses (3.11+: the ``_PyInterpreterFrame``'s localsplus, as ``_names.frame``
+    reads it); no object is made from them."""
+    if _VER < (3, 11):
+        return {id(x) for x in gc.get_referents(f)}
+    if not hasattr(N, '_fr_f_frame'):
+        return set()
+    p = N.word(id(f) + N._fr_f_frame)
+    if not p:
+        return set()
+    names = N.field(f.f_code, N._co_lpn)
+    base = p + N._fr_locals
+    out = {N.word(base + i * _P) for i in range(len(names))}
+    out.discard(0)
+    return out
+
+
 def _encode(s):
     """The writer's encoding of a str (``_writer.Writer.strings``)."""
     b = s.encode('utf-8', 'surrogatepass')
@@ -183,9 +203,14 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
         wk.run()
         n_reach = len(wk)
         if unreachable:
+            # the pure walk's frame (``top``) made cells for its closures' variables
+            # before handing over: the agent's, as they are when the pure walker runs
+            opaque = _frame_slots(top)
+            if track is not None:
+                opaque.update(track.opaque())
             W._add_unreachable(wk, wk, hidden, sys._getframe(), _agent_frames + 1,
-                               wk.tagged() + tagged,
-                               track.opaque() if track is not None else ())
+                               wk.tagged() + tagged, opaque)
+            del opaque
             wk.set_hidden(hidden)
             wk.run()
         n = len(wk)
@@ -253,9 +278,13 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
 
 
 def use(native):
-    """Make ``heaplens.dump`` use the native walker (True; when it imports) or the pure one."""
-    W.NATIVE[0] = native_walk if (native and NATIVE) else None
-    return W.NATIVE[0] is not None
+    """Make ``heaplens.dump`` use the native walker (True; when it imports) or the pure one.
+    Returns whether it now does.  (The switch is kept in the extension, out of the heap.)"""
+    if not NATIVE:
+        return False
+    _hn.set_enabled(bool(native))
+    return _hn.enabled()
 
 
-use(True)
+if NATIVE:
+    W.NATIVE[:] = [native_walk, _hn.enabled]

@@ -400,10 +400,11 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque
     del new[:]
 
 
-#: the native walker, ``[function or None]``: ``_native`` sets it when ``heaplens_native``
-#: imports.  ``walk`` calls it itself, so the walk's frame the snapshot shows (the calling
-#: thread's newest frame, as heapy's query frames) is the same with either walker.
-NATIVE = [None]
+#: the native walker, ``[function or None, is-it-on function]``: ``_native`` sets it when
+#: ``heaplens_native`` imports.  ``walk`` calls it itself, so the walk's frame the snapshot
+#: shows (the calling thread's newest frame, as heapy's query frames) is the same with
+#: either walker.
+NATIVE = [None, None]
 
 
 def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
@@ -428,7 +429,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
 
     Returns a dict of statistics (objects, edges, strings, materialized_dicts,
     unreachable, previews, producers)."""
-    if NATIVE[0] is not None and values == 'all':
+    if NATIVE[0] is not None and values == 'all' and NATIVE[1]():
         return NATIVE[0](w, caller, sys._getframe(), chunk, interp_state, hide_heapy, previews,
                          producers, unreachable, _agent_frames, track)
     objs = [None]

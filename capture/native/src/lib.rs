@@ -1253,6 +1253,20 @@ impl Walker {
     }
 }
 
+static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Whether `heaplens.dump` walks natively (state kept here, outside the Python heap, so
+/// that switching walkers does not change the heap being compared).
+#[pyfunction]
+fn enabled() -> bool {
+    ENABLED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[pyfunction]
+fn set_enabled(on: bool) {
+    ENABLED.store(on, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// `seen` sections from little-endian u64 values (one per object, in object order).
 #[pyfunction]
 fn seen_sections<'py>(py: Python<'py>, values: &[u8]) -> Bound<'py, PyBytes> {
@@ -1269,5 +1283,7 @@ fn seen_sections<'py>(py: Python<'py>, values: &[u8]) -> Bound<'py, PyBytes> {
 fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Walker>()?;
     m.add_function(wrap_pyfunction!(seen_sections, m)?)?;
+    m.add_function(wrap_pyfunction!(enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }
