@@ -28,6 +28,7 @@ Only ``values='all'`` is walked natively: redacting walks use the pure walker.
 import gc
 import os
 import sys
+import time
 import types
 from array import array
 
@@ -58,19 +59,28 @@ _mro = type.__dict__['__mro__'].__get__
 _NOTYPE = type(None)
 
 
-def _const_size(t):
-    """True when ``sys.getsizeof`` of t's instances depends on t alone: no items, no
-    ``tp_is_gc`` (only ``type`` has one), and ``object.__sizeof__`` inherited."""
+def _size_mode(t):
+    """How the walker finds ``sys.getsizeof`` of t's instances: (0, None) t's basic size,
+    (1, None) basic size + items (``object.__sizeof__`` inherited), (2, d) the C method
+    ``d`` (t's inherited builtin ``__sizeof__``), each plus what getsizeof adds (the GC
+    header, the pre-header: a function of the type, as no type but ``type`` has
+    ``tp_is_gc``); (3, None) ``sys.getsizeof`` itself (a ``__sizeof__`` written in
+    Python: called as the pure walker does)."""
     try:
-        if t.__itemsize__ or issubclass(t, type):
-            return False
+        if issubclass(t, type):
+            return 3, None
         for c in _mro(t):
             d = N._type_dict(c)
             if '__sizeof__' in d:
-                return d['__sizeof__'] is _obj_sizeof
+                f = d['__sizeof__']
+                if f is _obj_sizeof:
+                    return (1 if t.__itemsize__ else 0), None
+                if type(f) is types.MethodDescriptorType:
+                    return 2, f
+                return 3, None
     except Exception:
         pass
-    return False
+    return 3, None
 
 
 def _frame_slots(f):
@@ -91,6 +101,19 @@ def _frame_slots(f):
     out = {N.word(base + i * _P) for i in range(len(names))}
     out.discard(0)
     return out
+
+
+class _Index:
+    """The walker's index as ``_walk._add_unreachable`` uses it: ``get`` (a C function)
+    and ``index[k] = n`` (the walker numbers the objects it is given itself)."""
+
+    __slots__ = ('get',)
+
+    def __init__(self, get):
+        self.get = get
+
+    def __setitem__(self, k, n):
+        pass
 
 
 def _encode(s):
@@ -190,9 +213,12 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
         fl = t.__flags__
         return (kc, prod, members, bool(fl & MANAGED or t.__dictoffset__), bool(fl & MANAGED),
                 bool(_VER >= (3, 13) and fl & N.INLINE_VALUES), t is types.ModuleType,
-                _const_size(t), type_label(t))
+                _size_mode(t), type_label(t))
 
     wk = _hn.Walker(classify, N.keyname, sys.getsizeof, _encode, hide_tag, ())
+    clock = time.perf_counter
+    phases = {}
+    t = clock()
     try:
         hidden.update(map(id, (hidden, agent_frames, agent_ids, tagged, stats, wk, classify,
                                frame_prod, sub_prod, dict_edges)))
@@ -202,21 +228,24 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
         del re
         wk.run()
         n_reach = len(wk)
+        phases['walk'], t = clock() - t, clock()
         if unreachable:
             # the pure walk's frame (``top``) made cells for its closures' variables
             # before handing over: the agent's, as they are when the pure walker runs
             opaque = _frame_slots(top)
             if track is not None:
                 opaque.update(track.opaque())
-            W._add_unreachable(wk, wk, hidden, sys._getframe(), _agent_frames + 1,
-                               wk.tagged() + tagged, opaque)
+            W._add_unreachable(wk, _Index(wk.index_getter()), hidden, sys._getframe(),
+                               _agent_frames + 1, wk.tagged() + tagged, opaque)
             del opaque
             wk.set_hidden(hidden)
             wk.run()
         n = len(wk)
+        phases['heapu'], t = clock() - t, clock()
         # after the walk, still before any write: previews, allocation sites, identity
         if previews:
             wk.previews(_pmode)
+        phases['previews'], t = clock() - t, clock()
         tb_of = W._tracer() if producers else None
         if tb_of is not None:
             sites = {}
@@ -237,6 +266,7 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
                         ss.append(s)
                 o = None
                 wk.add_producers(on, ss)
+        phases['producers'], t = clock() - t, clock()
         seen = None
         if track is not None:
             seen = array('Q')
@@ -251,6 +281,7 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
                 sizes.frombytes(wk.sizes(a, b))
                 seen.extend(array('Q', track.chunk(part, addr, list(map(type, part)), sizes, a == 0)))
                 del part
+        phases['identity'], t = clock() - t, clock()
         # the file: strings, objects and edges, identity marks, the rest
         blob, m = wk.strc(0)
         w._emit(blob)
@@ -266,10 +297,12 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
             w._emit(_hn.seen_sections(seen.tobytes()))
         w._emit(wk.tail(n_reach if unreachable else n))
         blob = None
+        phases['write'] = clock() - t
         nobj, nedge, nstr, ntypes, mat, npv, npd = wk.stats()
         stats.update(objects=nobj, edges=w.nedge, strings=nstr, types=ntypes,
                      materialized_dicts=mat, previews=npv, producers=npd,
-                     unreachable=nobj - n_reach if unreachable else 0, walker='native')
+                     unreachable=nobj - n_reach if unreachable else 0, walker='native',
+                     phases=phases)
     finally:
         wk.release()
         N._members_cache.clear()

@@ -61,6 +61,83 @@ impl Hasher for AddrHasher {
     }
 }
 type AddrMap<V> = HashMap<usize, V, BuildHasherDefault<AddrHasher>>;
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct IdHasher(u64);
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _bytes: &[u8]) {
+        unreachable!()
+    }
+    #[inline]
+    fn write_u64(&mut self, h: u64) {
+        self.0 = h;
+    }
+}
+
+fn hash64(b: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(c.try_into().unwrap())).wrapping_mul(K);
+    }
+    let r = chunks.remainder();
+    let mut t = [0u8; 8];
+    t[..r.len()].copy_from_slice(r);
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(t)).wrapping_mul(K);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The snapshot's strings, deduplicated: one byte arena, a map from a 64-bit hash to
+/// the first string with it, and an exact map for the (rare) other strings sharing one.
+#[derive(Default)]
+struct Strings {
+    arena: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+    map: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+    spill: HashMap<Vec<u8>, u32>,
+}
+
+impl Strings {
+    fn get(&self, n: u32) -> &[u8] {
+        let (a, l) = self.spans[n as usize];
+        &self.arena[a..a + l]
+    }
+    fn push(&mut self, b: &[u8]) -> u32 {
+        let n = self.spans.len() as u32;
+        self.spans.push((self.arena.len(), b.len()));
+        self.arena.extend_from_slice(b);
+        n
+    }
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+    fn intern(&mut self, b: &[u8]) -> u32 {
+        let h = hash64(b);
+        if let Some(&n) = self.map.get(&h) {
+            if self.get(n) == b {
+                return n;
+            }
+            if let Some(&m) = self.spill.get(b) {
+                return m;
+            }
+            let m = self.push(b);
+            self.spill.insert(b.to_vec(), m);
+            return m;
+        }
+        let n = self.push(b);
+        self.map.insert(h, n);
+        n
+    }
+}
 type AddrSet = HashSet<usize, BuildHasherDefault<AddrHasher>>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -86,9 +163,13 @@ struct TypeInfo {
     managed: bool,
     inline_values: bool,
     is_module: bool,
-    /// sys.getsizeof is a function of the type alone: None until the first object's size
-    const_ok: bool,
-    const_size: Option<u64>,
+    /// how sizes are found: 0 the type's basic size, 1 basic size + items (both
+    /// object.__sizeof__), 2 the type's own C __sizeof__ (size_descr), 3 sys.getsizeof;
+    /// modes 0-2 add size_delta (getsizeof's GC header and pre-header: a function of the
+    /// type alone, measured on the first object)
+    size_mode: u8,
+    size_descr: *mut ffi::PyObject,
+    size_delta: Option<i64>,
     /// preview mode: None = not asked yet
     pmode: Option<(u8, *mut ffi::PyObject)>,
 }
@@ -192,6 +273,34 @@ fn pairs_section(out: &mut Vec<u8>, tag: &[u8; 4], o: &[u32], s: &[u32]) {
     section(out, tag, &payload);
 }
 
+const INDEX_CAPSULE: &std::ffi::CStr = c"heaplens_native.index";
+
+static mut INDEX_GET_DEF: ffi::PyMethodDef = ffi::PyMethodDef {
+    ml_name: c"get".as_ptr(),
+    ml_meth: ffi::PyMethodDefPointer { PyCFunction: index_get },
+    ml_flags: ffi::METH_O,
+    ml_doc: c"get(k): the object number of identity k, or None".as_ptr(),
+};
+
+unsafe extern "C" fn index_get(cap: *mut ffi::PyObject, k: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    let p = ffi::PyCapsule_GetPointer(cap, INDEX_CAPSULE.as_ptr()) as *const AddrMap<u32>;
+    if p.is_null() {
+        return ptr::null_mut();
+    }
+    let k = ffi::PyLong_AsSize_t(k);
+    if k == usize::MAX && !ffi::PyErr_Occurred().is_null() {
+        return ptr::null_mut();
+    }
+    match (*p).get(&k) {
+        Some(n) => ffi::PyLong_FromUnsignedLong(*n as std::os::raw::c_ulong),
+        None => {
+            let none = ffi::Py_None();
+            ffi::Py_INCREF(none);
+            none
+        }
+    }
+}
+
 #[pyclass(unsendable, module = "heaplens_native")]
 struct Walker {
     /// every discovered object, strong; objs[0] is None (the root's placeholder)
@@ -206,8 +315,7 @@ struct Walker {
     et: Vec<u32>,
     en: Vec<u32>,
     // strings
-    strs: HashMap<Vec<u8>, u32>,
-    strlist: Vec<Vec<u8>>,
+    strs: Strings,
     // types
     tinfo: Vec<TypeInfo>,
     tmap: AddrMap<usize>,
@@ -243,15 +351,10 @@ struct Walker {
 
 impl Walker {
     unsafe fn intern_bytes(&mut self, b: &[u8]) -> PyResult<u32> {
-        if let Some(n) = self.strs.get(b) {
-            return Ok(*n);
-        }
-        let n = self.strlist.len() as u32;
+        let n = self.strs.intern(b);
         if n > LOW {
             return Err(PyOverflowError::new_err("more than 2**29 distinct strings"));
         }
-        self.strs.insert(b.to_vec(), n);
-        self.strlist.push(b.to_vec());
         Ok(n)
     }
 
@@ -408,6 +511,18 @@ impl Walker {
             }
             ffi::Py_DECREF(ms);
             let b = |j| ffi::PyObject_IsTrue(it(j)) == 1;
+            let sm = it(7);
+            if ffi::PyTuple_Check(sm) == 0 || ffi::PyTuple_GET_SIZE(sm) != 2 {
+                return Err(PyTypeError::new_err("size mode: (mode, descriptor)"));
+            }
+            let size_mode = ffi::PyLong_AsLong(ffi::PyTuple_GET_ITEM(sm, 0)) as u8;
+            let sd = ffi::PyTuple_GET_ITEM(sm, 1);
+            let size_descr = if sd == ffi::Py_None() {
+                ptr::null_mut()
+            } else {
+                ffi::Py_INCREF(sd);
+                sd
+            };
             let label = self.intern_str(py, it(8))?;
             let tnum = self.tlist.len() as u32;
             ffi::Py_INCREF(t as *mut ffi::PyObject);
@@ -422,8 +537,9 @@ impl Walker {
                 managed: b(4),
                 inline_values: b(5),
                 is_module: b(6),
-                const_ok: b(7),
-                const_size: None,
+                size_mode: if size_mode == 2 && size_descr.is_null() { 3 } else { size_mode.min(3) },
+                size_descr,
+                size_delta: None,
                 pmode: None,
             })
         })();
@@ -435,28 +551,58 @@ impl Walker {
         Ok(i)
     }
 
-    unsafe fn sizeof(&mut self, ti: usize, o: *mut ffi::PyObject) -> u64 {
-        if let Some(s) = self.tinfo[ti].const_size {
-            return s;
-        }
+    /// sys.getsizeof(o); 0 when it raises (as the pure walker).
+    unsafe fn getsizeof(&mut self, o: *mut ffi::PyObject) -> Option<u64> {
         let r = ffi::PyObject_CallOneArg(self.getsizeof, o);
-        let s = if r.is_null() {
+        if r.is_null() {
             ffi::PyErr_Clear();
-            0
-        } else {
-            let v = ffi::PyLong_AsUnsignedLongLong(r);
-            ffi::Py_DECREF(r);
-            if v == u64::MAX && !ffi::PyErr_Occurred().is_null() {
-                ffi::PyErr_Clear();
-                0
-            } else {
-                v
-            }
-        };
-        if self.tinfo[ti].const_ok {
-            self.tinfo[ti].const_size = Some(s);
+            return None;
         }
-        s
+        let v = ffi::PyLong_AsUnsignedLongLong(r);
+        ffi::Py_DECREF(r);
+        if v == u64::MAX && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(v)
+    }
+
+    unsafe fn sizeof(&mut self, ti: usize, o: *mut ffi::PyObject) -> u64 {
+        let t = ffi::Py_TYPE(o);
+        let base: Option<i64> = match self.tinfo[ti].size_mode {
+            0 => Some((*t).tp_basicsize as i64),
+            1 => Some((*t).tp_basicsize as i64 + ffi::Py_SIZE(o) as i64 * (*t).tp_itemsize as i64),
+            2 => {
+                let d = self.tinfo[ti].size_descr;
+                let args = [o];
+                let r = ffi::PyObject_Vectorcall(d, args.as_ptr(), 1, ptr::null_mut());
+                if r.is_null() {
+                    ffi::PyErr_Clear();
+                    None
+                } else {
+                    let v = ffi::PyLong_AsLongLong(r);
+                    ffi::Py_DECREF(r);
+                    if v == -1 && !ffi::PyErr_Occurred().is_null() {
+                        ffi::PyErr_Clear();
+                        None
+                    } else {
+                        Some(v)
+                    }
+                }
+            }
+            _ => None,
+        };
+        match (base, self.tinfo[ti].size_delta) {
+            (Some(b), Some(d)) if b + d >= 0 => (b + d) as u64,
+            (Some(b), None) => match self.getsizeof(o) {
+                Some(s) => {
+                    self.tinfo[ti].size_delta = Some(s as i64 - b);
+                    s
+                }
+                None => 0,
+            },
+            _ => self.getsizeof(o).unwrap_or(0),
+        }
     }
 
     unsafe fn seq_edges(&mut self, items: *mut *mut ffi::PyObject, n: isize) -> u32 {
@@ -836,6 +982,9 @@ impl Walker {
             if !ti.producer.is_null() {
                 ffi::Py_DECREF(ti.producer);
             }
+            if !ti.size_descr.is_null() {
+                ffi::Py_DECREF(ti.size_descr);
+            }
             for (d, _) in ti.members {
                 ffi::Py_DECREF(d);
             }
@@ -977,8 +1126,7 @@ impl Walker {
             deg: Vec::new(),
             et: Vec::new(),
             en: Vec::new(),
-            strs: HashMap::new(),
-            strlist: Vec::new(),
+            strs: Strings::default(),
             tinfo: Vec::new(),
             tmap: AddrMap::default(),
             tlist: Vec::new(),
@@ -1060,6 +1208,31 @@ impl Walker {
     /// The object number of the object with identity k, or None (the walker as an index).
     fn get(&self, k: usize) -> Option<u32> {
         self.index.get(&k).copied()
+    }
+
+    /// A fast ``get`` (a C function taking one argument) over the walker's index; it
+    /// keeps the walker alive (as its ``__module__``).
+    fn index_getter(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let me = slf.borrow();
+        let p = &me.index as *const AddrMap<u32> as *mut c_void;
+        unsafe {
+            let cap = ffi::PyCapsule_New(p, INDEX_CAPSULE.as_ptr(), None);
+            if cap.is_null() {
+                return Err(fetch_err(py));
+            }
+            let f = ffi::PyCMethod_New(
+                ptr::addr_of_mut!(INDEX_GET_DEF),
+                cap,
+                slf.as_ptr(),
+                ptr::null_mut(),
+            );
+            ffi::Py_DECREF(cap);
+            if f.is_null() {
+                return Err(fetch_err(py));
+            }
+            Ok(Bound::from_owned_ptr(py, f).unbind())
+        }
     }
 
     /// `index[id(x)] = n`: the walker numbers objects itself (checked in extend).
@@ -1176,7 +1349,7 @@ impl Walker {
         (
             self.objs.len(),
             self.et.len(),
-            self.strlist.len(),
+            self.strs.len(),
             self.tlist.len(),
             self.materialized,
             self.pv_o.len(),
@@ -1187,17 +1360,22 @@ impl Walker {
     /// STRC sections of strings a.. (all not yet written): (bytes, count).
     fn strc<'py>(&self, py: Python<'py>, a: usize) -> (Bound<'py, PyBytes>, usize) {
         let mut out = Vec::new();
-        let all = &self.strlist[a.min(self.strlist.len())..];
-        for ch in all.chunks(65536) {
+        let n = self.strs.len();
+        let a = a.min(n);
+        let mut s = a;
+        while s < n {
+            let e = (s + 65536).min(n);
             let mut payload = Vec::new();
-            payload.extend_from_slice(&(ch.len() as u32).to_le_bytes());
-            for s in ch {
-                payload.extend_from_slice(&(s.len() as u32).to_le_bytes());
-                payload.extend_from_slice(s);
+            payload.extend_from_slice(&((e - s) as u32).to_le_bytes());
+            for j in s..e {
+                let b = self.strs.get(j as u32);
+                payload.extend_from_slice(&(b.len() as u32).to_le_bytes());
+                payload.extend_from_slice(b);
             }
             section(&mut out, b"STRC", &payload);
+            s = e;
         }
-        (PyBytes::new(py, &out), all.len())
+        (PyBytes::new(py, &out), n - a)
     }
 
     /// OBJC then EDGC sections of objects [a, b): (bytes, objects, edges).
