@@ -83,22 +83,24 @@ def _size_mode(t):
     return 3, None
 
 
-def _frame_slots(f):
-    """Identities of what frame ``f`` (running: the pure walk's, which handed over) holds
-    in its fast locals: its arguments and the cells it made for its closures.  When the
-    pure walker runs they are its state, hidden from ``heapu``; hidden here too.  Read as
-    addresses (3.11+: the ``_PyInterpreterFrame``'s localsplus, as ``_names.frame``
-    reads it); no object is made from them."""
+def _frame_cells(f):
+    """Identities of the cells frame ``f`` (running: the pure walk's, which handed over)
+    made for its closures' variables.  When the pure walker runs they are its state,
+    hidden from ``heapu`` through its closures; hidden here too.  On 3.11+ they are read
+    as addresses from the ``_PyInterpreterFrame``'s fast locals (as ``_names.frame``
+    reads a frame's locals); no object is made from them."""
+    co = f.f_code
+    cellnames = set(co.co_cellvars) | set(co.co_freevars)
     if _VER < (3, 11):
-        return {id(x) for x in gc.get_referents(f)}
+        return {id(x) for x in gc.get_referents(f) if type(x) is types.CellType}
     if not hasattr(N, '_fr_f_frame'):
         return set()
     p = N.word(id(f) + N._fr_f_frame)
     if not p:
         return set()
-    names = N.field(f.f_code, N._co_lpn)
+    names = N.field(co, N._co_lpn)
     base = p + N._fr_locals
-    out = {N.word(base + i * _P) for i in range(len(names))}
+    out = {N.word(base + i * _P) for i, nm in enumerate(names) if nm in cellnames}
     out.discard(0)
     return out
 
@@ -232,7 +234,7 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
         if unreachable:
             # the pure walk's frame (``top``) made cells for its closures' variables
             # before handing over: the agent's, as they are when the pure walker runs
-            opaque = _frame_slots(top)
+            opaque = _frame_cells(top)
             if track is not None:
                 opaque.update(track.opaque())
             W._add_unreachable(wk, _Index(wk.index_getter()), hidden, sys._getframe(),

@@ -233,17 +233,30 @@ def captures(out):
     return a, b, c
 
 
+#: the capturing code's frames: a new frame object (at a new address) per call on 3.9/3.10
+FRAMES = ('walk', 'native_walk', 'dump', 'capture', 'captures')
+
+
 def objmap(s):
-    """address -> everything the snapshot says of that object."""
+    """address -> everything the snapshot says of that object (the capturing frames named
+    by their function instead of their address)."""
     u = set(s.unrc)
+    key = {}
+    for i in range(1, s.n):
+        if s.type_label(s.type[i]) == 'types.FrameType' and i in s.previews:
+            t = s.strings[s.previews[i]]
+            if t.split(' ')[0][1:] in FRAMES:
+                key[i] = 'frame ' + t.split(' ')[0][1:]
+    def k(i):
+        return key.get(i, s.addr[i])
     out = {}
     for i in range(1, s.n):
-        out[s.addr[i]] = (s.type_label(s.type[i]), s.size[i],
-                          tuple(sorted((s.addr[t], s.edge_name(c)) for t, c in s.edges_of(i))),
-                          s.strings[s.previews[i]] if i in s.previews else None,
-                          s.strings[s.modnames[i]] if i in s.modnames else None,
-                          s.strings[s.producers[i]] if i in s.producers else None, i in u)
-    out[0] = tuple(sorted((s.addr[t], s.edge_name(c)) for t, c in s.edges_of(0)
+        out[k(i)] = (s.type_label(s.type[i]), s.size[i],
+                     tuple(sorted((str(k(t)), s.edge_name(c)) for t, c in s.edges_of(i))),
+                     s.strings[s.previews[i]] if i in s.previews and i not in key else None,
+                     s.strings[s.modnames[i]] if i in s.modnames else None,
+                     s.strings[s.producers[i]] if i in s.producers else None, i in u)
+    out[0] = tuple(sorted((str(k(t)), s.edge_name(c)) for t, c in s.edges_of(0)
                           if not s.edge_name(c).startswith('.i0_t')))
     return out
 
@@ -306,8 +319,8 @@ def main(argv):
     res['objects_compared'] = len(stable)
     res['objects_differ'] = len(bad)
     res['objects_only_native'] = len(only_b)
-    res['object_examples'] = ['%x A=%r B=%r' % (k, ma.get(k), mb.get(k)) for k in bad[:5]]
-    res['only_native_examples'] = ['%x %r' % (k, mb[k]) for k in only_b[:5]]
+    res['object_examples'] = ['%s A=%r B=%r' % (k, ma.get(k), mb.get(k)) for k in bad[:5]]
+    res['only_native_examples'] = ['%s %r' % (k, mb[k]) for k in only_b[:5]]
     res['prod_entries'] = [len(s.producers) for s in (a, b, c)]
     ok = (ok and not bad and len(only_b) <= max(len(only_a), len(only_c))
           and (not trace or len(b.producers) > 0))
