@@ -212,6 +212,10 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
             members = N.members(t)
         elif k == W.PROD and t is types.FrameType:
             prod = frame_prod
+        elif k == W.PROD and t is types.FunctionType and _FUNC_OK:
+            kc = 8
+        elif k == W.PROD and t is _CellType:
+            kc = 9
         fl = t.__flags__
         return (kc, prod, members, bool(fl & MANAGED or t.__dictoffset__), bool(fl & MANAGED),
                 bool(_VER >= (3, 13) and fl & N.INLINE_VALUES), t is types.ModuleType,
@@ -310,6 +314,33 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
         N._members_cache.clear()
         N.static_subclasses.clear()
     return stats
+
+
+def _probe_functions():
+    """True when the walker names a function's edges exactly as ``_names.function``."""
+    def outer(a, b=[1], *, c={'x': 1}) -> 'ann':
+        """doc"""
+        def inner(x=(a, b)):
+            return a, b, c
+        return inner
+    outer.attr = 1
+    samples = [outer, outer(1), _probe_functions, len.__call__, N.function]
+    try:
+        for f in samples:
+            if type(f) is not types.FunctionType:
+                continue
+            mine = [(id(t), n) for t, n in _hn.function_edges(f)]
+            tg, nm = N.function(f)
+            theirs = [(id(t), n) for t, n in zip(tg, nm)]
+            if mine != theirs:
+                return False
+        return True
+    except Exception:
+        return False
+
+
+_CellType = types.CellType
+_FUNC_OK = NATIVE and _probe_functions()
 
 
 def use(native):

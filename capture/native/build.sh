@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR="${HEAPLENS_NATIVE_TARGET:-$HERE/target}"
 VER="$("$PY" -c 'import sys; print("%d%d" % sys.version_info[:2])')"
 "$PY" -m maturin --version >/dev/null 2>&1 || "$PY" -m pip install -q 'maturin==1.16.0'
 # the sources' fingerprint: rebuild only when it changes
-SUM="$(cat "$HERE/Cargo.toml" "$HERE/Cargo.lock" "$HERE/pyproject.toml" "$HERE"/src/*.rs | sha256sum | cut -c1-16)"
+SUM="$(cat "$HERE/Cargo.toml" "$HERE/Cargo.lock" "$HERE/pyproject.toml" "$HERE/build.rs" "$HERE"/src/*.rs | sha256sum | cut -c1-16)"
 OUT="$CARGO_TARGET_DIR/wheels-$VER-$SUM"
 WHEEL="$(ls "$OUT"/heaplens_native-*.whl 2>/dev/null | head -1 || true)"
 if [ -z "$WHEEL" ]; then

@@ -150,6 +150,90 @@ enum Kind {
     Inst,
     Prod,
     Sub,
+    /// exact `function`: `_names.function` in Rust
+    Func,
+    /// exact `cell`: every referent is `.cell_contents`
+    Cell,
+}
+
+/// `_names.function`'s candidates: (field, edge name) of a function object, in its order.
+unsafe fn func_cands(o: *mut ffi::PyObject, minor: u8, out: &mut Vec<(usize, &'static [u8])>) {
+    out.clear();
+    let f = o as *mut ffi::PyFunctionObject;
+    let none = ffi::Py_None();
+    let mut add = |p: *mut ffi::PyObject, n: &'static [u8]| {
+        if !p.is_null() && p != none {
+            out.push((p as usize, n));
+        }
+    };
+    add((*f).func_code, b".__code__");
+    add((*f).func_globals, b".__globals__");
+    add((*f).func_module, b".__module__");
+    add((*f).func_defaults, b".__defaults__");
+    add((*f).func_kwdefaults, b".__kwdefaults__");
+    add((*f).func_doc, b".__doc__");
+    add((*f).func_name, b".__name__");
+    add((*f).func_closure, b".__closure__");
+    add((*f).func_qualname, b".__qualname__");
+    add((*f).func_dict, b".__dict__");
+    add((*f).func_annotations, b".__annotations__");
+    #[cfg(Py_3_12)]
+    {
+        if minor >= 12 {
+            // the __type_params__ getter gives () when the field is NULL
+            let tp = (*f).func_typeparams;
+            if tp.is_null() {
+                let e = ffi::PyTuple_New(0);
+                if !e.is_null() {
+                    add(e, b".__type_params__");
+                    ffi::Py_DECREF(e); // the empty tuple is a singleton
+                } else {
+                    ffi::PyErr_Clear();
+                }
+            } else {
+                add(tp, b".__type_params__");
+            }
+        }
+    }
+    let _ = minor;
+}
+
+/// heapy's relate as `_names.assign`: name each referent by the candidates naming its
+/// identity (one name per visit, then one extra edge per name left over); unnamed: "".
+fn assign<N: Copy>(refs: &[usize], cands: &[(usize, N)], empty: N, out: &mut Vec<(usize, N)>) {
+    out.clear();
+    let mut used: Vec<(usize, usize)> = Vec::new();
+    let names = |r: usize| cands.iter().filter(move |c| c.0 == r).map(|c| c.1);
+    for &r in refs {
+        let cnt = names(r).count();
+        if cnt == 0 {
+            out.push((r, empty));
+            continue;
+        }
+        let u = match used.iter_mut().find(|x| x.0 == r) {
+            Some(x) => {
+                x.1 += 1;
+                x.1 - 1
+            }
+            None => {
+                used.push((r, 1));
+                0
+            }
+        };
+        let n = names(r).nth(u.min(cnt - 1)).unwrap();
+        out.push((r, n));
+    }
+    if !used.is_empty() {
+        for &r in refs {
+            if let Some(x) = used.iter_mut().find(|x| x.0 == r) {
+                let cnt = names(r).count();
+                for n in names(r).skip(x.1) {
+                    out.push((r, n));
+                }
+                x.1 = x.1.max(cnt);
+            }
+        }
+    }
 }
 
 struct TypeInfo {
@@ -345,6 +429,8 @@ struct Walker {
     // interned names
     n_dict: u32,
     n_type: u32,
+    n_cell: u32,
+    n_empty: u32,
     scratch: Vec<usize>,
     released: bool,
 }
@@ -484,6 +570,8 @@ impl Walker {
                 5 => Kind::Inst,
                 6 => Kind::Prod,
                 7 => Kind::Sub,
+                8 => Kind::Func,
+                9 => Kind::Cell,
                 _ => return Err(PyTypeError::new_err("bad kind")),
             };
             let prod = it(1);
@@ -885,6 +973,28 @@ impl Walker {
         }
     }
 
+    unsafe fn func_edges(&mut self, o: *mut ffi::PyObject) -> PyResult<u32> {
+        let mut cands = Vec::with_capacity(12);
+        func_cands(o, self.minor, &mut cands);
+        let mut named = Vec::with_capacity(cands.len());
+        for (p, n) in &cands {
+            named.push((*p, self.intern_bytes(n)?));
+        }
+        let mut refs = std::mem::take(&mut self.scratch);
+        referents(o, &mut refs);
+        let mut out = Vec::with_capacity(refs.len() + 2);
+        let empty = self.n_empty;
+        assign(&refs, &named, empty, &mut out);
+        self.scratch = refs;
+        let mut d = 0;
+        for (t, n) in out {
+            if self.edge(t as *mut ffi::PyObject, n) {
+                d += 1;
+            }
+        }
+        Ok(d)
+    }
+
     unsafe fn prod_edges(
         &mut self,
         py: Python<'_>,
@@ -946,6 +1056,20 @@ impl Walker {
                 self.seq_edges(items, n)
             }
             Kind::Dict => self.dict_edges(py, o)?,
+            Kind::Func => self.func_edges(o)?,
+            Kind::Cell => {
+                let mut refs = std::mem::take(&mut self.scratch);
+                referents(o, &mut refs);
+                let n_cell = self.n_cell;
+                let mut d = 0;
+                for &r in &refs {
+                    if self.edge(r as *mut ffi::PyObject, n_cell) {
+                        d += 1;
+                    }
+                }
+                self.scratch = refs;
+                d
+            }
             Kind::Set => self.set_edges(py, o)?,
             Kind::Inst => self.inst_edges(py, o, ti)?,
             Kind::Prod | Kind::Sub => {
@@ -1150,6 +1274,8 @@ impl Walker {
             minor,
             n_dict: 0,
             n_type: 0,
+            n_cell: 0,
+            n_empty: 0,
             scratch: Vec::new(),
             released: false,
         };
@@ -1157,6 +1283,8 @@ impl Walker {
             w.hiding_key = ffi::PyUnicode_InternFromString(c"_hiding_tag_".as_ptr());
             w.n_dict = w.intern_bytes(b".__dict__")?;
             w.n_type = w.intern_bytes(b"->ob_type")?;
+            w.n_cell = w.intern_bytes(b".cell_contents")?;
+            w.n_empty = w.intern_bytes(b"")?;
             ffi::Py_INCREF(ffi::Py_None());
             w.objs.push(ffi::Py_None());
         }
@@ -1445,6 +1573,32 @@ fn set_enabled(on: bool) {
     ENABLED.store(on, std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The edges the walker gives function ``f`` (kind 8): [(target, name)], to check them
+/// against `_names.function` before the walker is trusted with functions.
+#[pyfunction]
+fn function_edges<'py>(py: Python<'py>, f: &Bound<'py, PyAny>) -> PyResult<Vec<(Bound<'py, PyAny>, String)>> {
+    unsafe {
+        if ffi::PyFunction_Check(f.as_ptr()) == 0 {
+            return Err(PyTypeError::new_err("a function expected"));
+        }
+        let mut cands = Vec::new();
+        func_cands(f.as_ptr(), py.version_info().minor, &mut cands);
+        let mut refs = Vec::new();
+        referents(f.as_ptr(), &mut refs);
+        let mut out = Vec::new();
+        assign(&refs, &cands, &b""[..], &mut out);
+        Ok(out
+            .into_iter()
+            .map(|(t, n)| {
+                (
+                    Bound::from_borrowed_ptr(py, t as *mut ffi::PyObject),
+                    String::from_utf8_lossy(n).into_owned(),
+                )
+            })
+            .collect())
+    }
+}
+
 /// `seen` sections from little-endian u64 values (one per object, in object order).
 #[pyfunction]
 fn seen_sections<'py>(py: Python<'py>, values: &[u8]) -> Bound<'py, PyBytes> {
@@ -1462,6 +1616,7 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Walker>()?;
     m.add_function(wrap_pyfunction!(seen_sections, m)?)?;
     m.add_function(wrap_pyfunction!(enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(function_edges, m)?)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }
