@@ -40,6 +40,7 @@ from ._preview import _int, _str, preview_func
 NATIVE = False
 WHY = None
 _hn = None
+_API = 2  # heaplens_native.API this module is written for
 if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':
@@ -47,7 +48,12 @@ elif sys.implementation.name != 'cpython':
 else:
     try:
         import heaplens_native as _hn
-        NATIVE = True
+        if getattr(_hn, 'API', None) != _API:
+            WHY = ('heaplens_native has interface %r, this agent needs %r: rebuild it '
+                   '(pip install ./capture/native)' % (getattr(_hn, 'API', None), _API))
+            _hn = None
+        else:
+            NATIVE = True
     except ImportError as e:
         WHY = 'heaplens_native does not import (%s): pip install ./capture/native' % e
 

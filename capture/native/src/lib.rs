@@ -1617,6 +1617,8 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seen_sections, m)?)?;
     m.add_function(wrap_pyfunction!(enabled, m)?)?;
     m.add_function(wrap_pyfunction!(function_edges, m)?)?;
+    // the interface _native.py expects; bumped whenever it changes
+    m.add("API", 2)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }
