@@ -315,9 +315,24 @@ fn column(out: &mut Vec<u8>, vals: &[u64], rebase: bool) {
     }
     out.extend_from_slice(&lo.to_le_bytes());
     out.push(width as u8);
-    for v in vals {
-        let x = v - lo;
-        out.extend_from_slice(&x.to_le_bytes()[..width]);
+    out.reserve(vals.len() * width);
+    match width {
+        1 => out.extend(vals.iter().map(|v| (v - lo) as u8)),
+        2 => {
+            for v in vals {
+                out.extend_from_slice(&((v - lo) as u16).to_le_bytes());
+            }
+        }
+        4 => {
+            for v in vals {
+                out.extend_from_slice(&((v - lo) as u32).to_le_bytes());
+            }
+        }
+        _ => {
+            for v in vals {
+                out.extend_from_slice(&(v - lo).to_le_bytes());
+            }
+        }
     }
 }
 
@@ -403,6 +418,8 @@ struct Walker {
     // types
     tinfo: Vec<TypeInfo>,
     tmap: AddrMap<usize>,
+    /// the last type looked up and its entry
+    last_type: (usize, usize),
     /// type objects by type number (strong)
     tlist: Vec<*mut ffi::PyObject>,
     tlabel: Vec<u32>,
@@ -473,17 +490,17 @@ impl Walker {
     #[inline]
     unsafe fn edge(&mut self, o: *mut ffi::PyObject, name: u32) -> bool {
         let k = o as usize;
-        let num = match self.index.get(&k) {
-            Some(n) => *n,
-            None => {
+        let next = self.objs.len() as u32;
+        let num = match self.index.entry(k) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
                 if self.hidden.contains(&k) {
                     return false;
                 }
-                let n = self.objs.len() as u32;
+                e.insert(next);
                 ffi::Py_INCREF(o);
                 self.objs.push(o);
-                self.index.insert(k, n);
-                n
+                next
             }
         };
         self.et.push(num);
@@ -549,7 +566,11 @@ impl Walker {
     }
 
     unsafe fn type_info(&mut self, py: Python<'_>, t: *mut ffi::PyTypeObject) -> PyResult<usize> {
+        if self.last_type.0 == t as usize {
+            return Ok(self.last_type.1);
+        }
         if let Some(i) = self.tmap.get(&(t as usize)) {
+            self.last_type = (t as usize, *i);
             return Ok(*i);
         }
         let r = ffi::PyObject_CallOneArg(self.classify, t as *mut ffi::PyObject);
@@ -1139,6 +1160,7 @@ impl Walker {
         self.index = AddrMap::default();
         self.keycache = AddrMap::default();
         self.tmap = AddrMap::default();
+        self.last_type = (0, 0);
         self.tagged.clear();
     }
 
@@ -1253,6 +1275,7 @@ impl Walker {
             strs: Strings::default(),
             tinfo: Vec::new(),
             tmap: AddrMap::default(),
+            last_type: (0, 0),
             tlist: Vec::new(),
             tlabel: Vec::new(),
             keycache: AddrMap::default(),

@@ -1,0 +1,102 @@
+"""Capture speed of the native and the pure-Python walker on the service heap (issue 13).
+
+    python bench/native_capture.py [SIZE] [--repeat N] [--out DIR]
+
+Builds ``bench/service_heap.py``'s heap of about SIZE objects (default 1,000,000) in this
+process, captures it once to materialise instance dicts (as heapy's ``heap()`` would), then
+per walker, N times (best kept):
+
+* ``dump``: ``heaplens.dump()`` as a user calls it (``gc.collect()``, the identity marks of
+  ``docs/identity.md``, the file written);
+* ``walk``: the walker alone, as ``dump`` runs it but without the identity marks and after
+  the collection: ``_walk.walk(Writer(file), frame, track=None)``, file written included.
+
+Prints a Markdown table (objects/s = objects in the snapshot / seconds) and the native
+walker's phases.  Needs ``heaplens_native`` built for this interpreter
+(``capture/native/build.sh PYTHON``).
+"""
+
+import gc
+import os
+import platform
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, '..', 'capture')]
+
+import heaplens  # noqa: E402
+import service_heap  # noqa: E402
+from heaplens import _native, _walk  # noqa: E402
+from heaplens._writer import Writer  # noqa: E402
+
+
+def walk_only(path):
+    gc.collect()
+    was = gc.isenabled()
+    old = sys.getswitchinterval()
+    gc.disable()
+    sys.setswitchinterval(1000.0)
+    try:
+        t = time.perf_counter()
+        with open(path, 'wb') as f:
+            w = Writer(f)
+            st = _walk.walk(w, sys._getframe(), track=None)
+            w.meta({'agent': heaplens.AGENT})
+            w.finish()
+        return time.perf_counter() - t, st
+    finally:
+        sys.setswitchinterval(old)
+        if was:
+            gc.enable()
+
+
+def main(argv):
+    size = int(argv[0]) if argv and not argv[0].startswith('-') else 1_000_000
+    repeat = int(argv[argv.index('--repeat') + 1]) if '--repeat' in argv else 3
+    out = argv[argv.index('--out') + 1] if '--out' in argv else tempfile.mkdtemp(prefix='hlbench-')
+    if not _native.NATIVE:
+        print('heaplens_native is not available: %s' % _native.WHY)
+        return 2
+    t = time.perf_counter()
+    pkg = service_heap.build(size)
+    print('built %d units in %.1f s' % (pkg.units, time.perf_counter() - t), file=sys.stderr)
+    path = os.path.join(out, 'bench.hls')
+    heaplens.dump(path)  # materialises the instance dicts
+    rows = []
+    phases = None
+    for label, native in (('native', True), ('pure Python', False)):
+        _native.use(native)
+        best_d = best_w = None
+        for _ in range(repeat):
+            t = time.perf_counter()
+            st = heaplens.dump(path)
+            d = time.perf_counter() - t
+            if best_d is None or d < best_d[0]:
+                best_d = (d, st)
+            w, st2 = walk_only(path)
+            if best_w is None or w < best_w[0]:
+                best_w = (w, st2)
+            print('  %s: dump %.3f s, walk %.3f s' % (label, d, w), file=sys.stderr)
+        if native:
+            phases = best_w[1].get('phases')
+        rows.append((label, best_d, best_w))
+    _native.use(True)
+    print('CPython %s, %s, %d CPUs; heap of %s objects (service_heap %d units); best of %d'
+          % (platform.python_version(), platform.machine(), os.cpu_count(),
+             format(rows[0][2][1]['objects'], ','), pkg.units, repeat))
+    print()
+    print('| walker | dump() s | dump() objects/s | walk s | walk objects/s |')
+    print('|---|---|---|---|---|')
+    for label, (d, sd), (w, sw) in rows:
+        print('| %s | %.2f | %.2fM | %.2f | %.2fM |' % (label, d, sd['objects'] / d / 1e6, w,
+                                                    sw['objects'] / w / 1e6))
+    if phases:
+        print()
+        print('native walk phases (s): ' + ', '.join('%s %.3f' % kv for kv in phases.items()))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
