@@ -3,8 +3,9 @@
     python bench/native_capture.py [SIZE] [--repeat N] [--out DIR]
 
 Builds ``bench/service_heap.py``'s heap of about SIZE objects (default 1,000,000) in this
-process, captures it once to materialise instance dicts (as heapy's ``heap()`` would), then
-per walker, N times (best kept):
+process, walks it once to materialise instance dicts (as heapy's ``heap()`` would), then
+per walker, N times each (best kept; all walks before the first dump, which leaves identity
+state behind):
 
 * ``dump``: ``heaplens.dump()`` as a user calls it (``gc.collect()``, the identity marks of
   ``docs/identity.md``, the file written);
@@ -52,6 +53,12 @@ def walk_only(path):
             gc.enable()
 
 
+def timed_dump(path):
+    t = time.perf_counter()
+    st = heaplens.dump(path)
+    return time.perf_counter() - t, st
+
+
 def main(argv):
     size = int(argv[0]) if argv and not argv[0].startswith('-') else 1_000_000
     repeat = int(argv[argv.index('--repeat') + 1]) if '--repeat' in argv else 3
@@ -63,25 +70,20 @@ def main(argv):
     pkg = service_heap.build(size)
     print('built %d units in %.1f s' % (pkg.units, time.perf_counter() - t), file=sys.stderr)
     path = os.path.join(out, 'bench.hls')
-    heaplens.dump(path)  # materialises the instance dicts
-    rows = []
-    phases = None
-    for label, native in (('native', True), ('pure Python', False)):
-        _native.use(native)
-        best_d = best_w = None
-        for _ in range(repeat):
-            t = time.perf_counter()
-            st = heaplens.dump(path)
-            d = time.perf_counter() - t
-            if best_d is None or d < best_d[0]:
-                best_d = (d, st)
-            w, st2 = walk_only(path)
-            if best_w is None or w < best_w[0]:
-                best_w = (w, st2)
-            print('  %s: dump %.3f s, walk %.3f s' % (label, d, w), file=sys.stderr)
-        if native:
-            phases = best_w[1].get('phases')
-        rows.append((label, best_d, best_w))
+    walk_only(path)  # materialises the instance dicts (as heapy's heap() would)
+    # the walks first: no dump() has left identity state (docs/identity.md) to walk yet
+    best = {}
+    for step, run in (('walk', walk_only), ('dump', lambda p: timed_dump(p))):
+        for label, native in (('native', True), ('pure Python', False)):
+            _native.use(native)
+            for _ in range(repeat):
+                secs, st = run(path)
+                print('  %s %s: %.3f s, %d objects' % (label, step, secs, st['objects']),
+                      file=sys.stderr)
+                if (label, step) not in best or secs < best[label, step][0]:
+                    best[label, step] = (secs, st)
+    rows = [(label, best[label, 'dump'], best[label, 'walk']) for label in ('native', 'pure Python')]
+    phases = best['native', 'walk'][1].get('phases')
     _native.use(True)
     print('CPython %s, %s, %d CPUs; heap of %s objects (service_heap %d units); best of %d'
           % (platform.python_version(), platform.machine(), os.cpu_count(),
