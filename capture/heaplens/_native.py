@@ -40,7 +40,7 @@ from ._preview import _int, _str, preview_func
 NATIVE = False
 WHY = None
 _hn = None
-_API = 2  # heaplens_native.API this module is written for
+_API = 3  # heaplens_native.API this module is written for
 if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':
@@ -109,6 +109,20 @@ def _frame_cells(f):
     out = {N.word(base + i * _P) for i, nm in enumerate(names) if nm in cellnames}
     out.discard(0)
     return out
+
+
+class _GcView:
+    """``gc`` as ``_walk._add_unreachable`` sees it during a native walk (``_walk.gc``, for
+    that call only): ``get_objects()`` without the objects the walk already numbered,
+    which that function skips anyway."""
+
+    __slots__ = ('get_objects',)
+
+    def __init__(self, get_objects):
+        self.get_objects = get_objects
+
+    def __getattr__(self, name):
+        return getattr(gc, name)
 
 
 class _Index:
@@ -247,8 +261,16 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
             opaque = _frame_cells(top)
             if track is not None:
                 opaque.update(track.opaque())
-            W._add_unreachable(wk, _Index(wk.index_getter()), hidden, sys._getframe(),
-                               _agent_frames + 1, wk.tagged() + tagged, opaque)
+            # _add_unreachable skips every object of gc.get_objects() that the walk
+            # numbered; it is given the others only (the same candidates, without a
+            # Python loop over the whole GC list)
+            gcview = _GcView(lambda: wk.unreached(gc.get_objects()))
+            W.gc = gcview
+            try:
+                W._add_unreachable(wk, _Index(wk.index_getter()), hidden, sys._getframe(),
+                                   _agent_frames + 1, wk.tagged() + tagged, opaque)
+            finally:
+                W.gc = gc
             del opaque
             wk.set_hidden(hidden)
             wk.run()

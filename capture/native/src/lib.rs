@@ -1386,6 +1386,26 @@ impl Walker {
         }
     }
 
+    /// The objects of list ``objs`` the walk has not numbered (the candidates of heapu).
+    fn unreached<'py>(&self, py: Python<'py>, objs: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.check_live()?;
+        unsafe {
+            let l = objs.as_ptr();
+            if ffi::PyList_Check(l) == 0 {
+                return Err(PyTypeError::new_err("a list expected"));
+            }
+            let n = ffi::PyList_GET_SIZE(l);
+            let mut out = Vec::new();
+            for j in 0..n {
+                let x = ffi::PyList_GET_ITEM(l, j);
+                if !self.index.contains_key(&(x as usize)) {
+                    out.push(Bound::from_borrowed_ptr(py, x));
+                }
+            }
+            Ok(out)
+        }
+    }
+
     /// `index[id(x)] = n`: the walker numbers objects itself (checked in extend).
     fn __setitem__(&self, _k: usize, _v: usize) {}
 
@@ -1641,7 +1661,7 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enabled, m)?)?;
     m.add_function(wrap_pyfunction!(function_edges, m)?)?;
     // the interface _native.py expects; bumped whenever it changes
-    m.add("API", 2)?;
+    m.add("API", 3)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }
