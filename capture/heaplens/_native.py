@@ -40,7 +40,7 @@ from ._preview import _int, _str, preview_func
 NATIVE = False
 WHY = None
 _hn = None
-_API = 3  # heaplens_native.API this module is written for
+_API = 4  # heaplens_native.API this module is written for
 if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':
@@ -157,6 +157,8 @@ def _pmode(t):
         return 1, f
     if t is int and f is _int:
         return 2, f
+    if t is float and f is repr and _FLOAT_OK:
+        return 5, f
     if f is repr and t in (float, bool, complex, _NOTYPE):
         return 3, f
     return 4, f
@@ -367,7 +369,25 @@ def _probe_functions():
         return False
 
 
+def _probe_floats():
+    """True when the walker formats floats exactly as ``repr``."""
+    import random
+    r = random.Random(13)
+    xs = [0.0, -0.0, 1.0, -1.5, 0.1, 1 / 3, 2 / 3, 1e16, 1e15, 9999999999999998.0, 1e-4,
+          1e-5, 1.5e-5, 123456789.125, 5e-324, 1.7976931348623157e308, float('inf'),
+          -float('inf'), float('nan'), 2.0 ** 52, 2.0 ** 53 + 2, 0.30000000000000004]
+    xs += [r.random() * 10.0 ** r.randint(-30, 30) * r.choice((1, -1)) for _ in range(3000)]
+    xs += [float(r.randint(-10 ** 17, 10 ** 17)) for _ in range(500)]
+    xs += [r.randint(0, 10 ** 6) / 1000 for _ in range(500)]
+    try:
+        # None: left to repr (two shortest candidates); never a different text
+        return all(_hn.float_repr(x) in (None, repr(x)) for x in xs)
+    except Exception:
+        return False
+
+
 _CellType = types.CellType
+_FLOAT_OK = NATIVE and _probe_floats()
 _FUNC_OK = NATIVE and _probe_functions()
 
 

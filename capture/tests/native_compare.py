@@ -24,6 +24,7 @@ import dataclasses
 import enum
 import json
 import os
+import random
 import sys
 import tracemalloc
 import types
@@ -179,6 +180,11 @@ def build(scale):
     HEAP['keys'] = {RStr('strsub'): 1, 3: 'three', 2.5: 'float', None: 'none', (1, 'a'): 'tuple',
                     Key(): 'object key', b'by': 'bytes', frozenset((1,)): 'fs', 'a\ud800': 'surrogate'}
     HEAP['scalars'] = [1.5, -0.0, float('nan'), 3 + 4j, True, False, None, Ellipsis, NotImplemented]
+    rnd = random.Random(5)
+    HEAP['floats'] = ([rnd.random() * 10.0 ** rnd.randint(-40, 40) for _ in range(2000)]
+                      + [rnd.randint(-10 ** 6, 10 ** 6) / 100 for _ in range(2000)]
+                      + [1e16, 1e15, 1e-5, 1e-4, 0.1, 5e-324, float('inf'), -float('inf')])
+    HEAP['ints'] = [rnd.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(500)] + [2 ** 63, -2 ** 63 - 1]
     HEAP['many'] = [Many(i) for i in range(30)]
     HEAP['methods'] = [HEAP['many'][0].method, Many.cm, [].append, len]
     HEAP['weak'] = [weakref.ref(x) for x in HEAP['slotdict'][:10]]

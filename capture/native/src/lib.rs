@@ -296,6 +296,94 @@ fn fetch_err(py: Python<'_>) -> PyErr {
     PyErr::fetch(py)
 }
 
+/// Python's `repr(float)`: the shortest digits that round-trip (Rust's shortest `{:e}`),
+/// laid out as `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)` does.  False (and
+/// nothing written) when two digit strings of that length round-trip: Python picks the
+/// closer one (ties to even), which this does not decide; the caller asks `repr`.
+fn py_float_repr(x: f64, out: &mut String) -> bool {
+    use std::fmt::Write;
+    out.clear();
+    if x.is_nan() {
+        out.push_str("nan");
+        return true;
+    }
+    if x.is_infinite() {
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return true;
+    }
+    if x == 0.0 {
+        out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
+        return true;
+    }
+    let s = format!("{:e}", x.abs());
+    let (mant, exp) = match s.split_once('e') {
+        Some(p) => p,
+        None => (s.as_str(), "0"),
+    };
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    // another shortest candidate (one unit of the last digit away) that round-trips?
+    let d: u64 = match digits.parse() {
+        Ok(d) => d,
+        Err(_) => return false,
+    };
+    let ax = x.abs();
+    for alt in [d.wrapping_sub(1), d + 1] {
+        let a = alt.to_string();
+        if a.len() != digits.len() {
+            return false;
+        }
+        let v: f64 = match format!("{}.{}e{}", &a[..1], &a[1..], exp).parse() {
+            Ok(v) => v,
+            Err(_) => return false,
+        };
+        if v == ax {
+            return false;
+        }
+    }
+    let decpt = exp + 1;
+    if x < 0.0 {
+        out.push('-');
+    }
+    if decpt <= -4 || decpt > 16 {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let e = decpt - 1;
+        let _ = write!(out, "e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+    } else if decpt <= 0 {
+        out.push_str("0.");
+        for _ in 0..(-decpt) {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    } else if decpt as usize >= digits.len() {
+        out.push_str(&digits);
+        for _ in 0..(decpt as usize - digits.len()) {
+            out.push('0');
+        }
+        out.push_str(".0");
+    } else {
+        out.push_str(&digits[..decpt as usize]);
+        out.push('.');
+        out.push_str(&digits[decpt as usize..]);
+    }
+    true
+}
+
+/// `py_float_repr`, for the agent's check against `repr` before it is trusted.
+#[pyfunction]
+fn float_repr(x: f64) -> Option<String> {
+    let mut s = String::new();
+    if py_float_repr(x, &mut s) {
+        Some(s)
+    } else {
+        None
+    }
+}
+
 /// Packed column (docs/format.md "Columns"), as `_writer.column`.
 fn column(out: &mut Vec<u8>, vals: &[u64], rebase: bool) {
     let hi = vals.iter().copied().max().unwrap_or(0);
@@ -449,6 +537,7 @@ struct Walker {
     n_cell: u32,
     n_empty: u32,
     scratch: Vec<usize>,
+    fmtbuf: String,
     released: bool,
 }
 
@@ -1187,7 +1276,7 @@ impl Walker {
         f: *mut ffi::PyObject,
     ) -> PyResult<Option<u32>> {
         // mode 1: exact str, 2: exact int, 3: builtin repr (float, bool, complex, None),
-        // 4: the Python function f
+        // 4: the Python function f, 5: exact float (repr formatted here)
         let r = match mode {
             1 => {
                 if ffi::PyUnicode_GET_LENGTH(o) <= 30 {
@@ -1204,13 +1293,30 @@ impl Walker {
             }
             2 => {
                 let mut overflow: c_int = 0;
-                ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+                let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
                 if overflow == 0 && ffi::PyErr_Occurred().is_null() {
-                    ffi::PyObject_Repr(o)
+                    // repr of an int that fits 64 bits: its decimal digits
+                    let mut buf = std::mem::take(&mut self.fmtbuf);
+                    buf.clear();
+                    use std::fmt::Write;
+                    let _ = write!(buf, "{}", v);
+                    let n = self.intern_bytes(buf.as_bytes());
+                    self.fmtbuf = buf;
+                    return n.map(Some);
                 } else {
                     ffi::PyErr_Clear();
                     ffi::PyObject_CallOneArg(f, o)
                 }
+            }
+            5 => {
+                let mut buf = std::mem::take(&mut self.fmtbuf);
+                if py_float_repr(ffi::PyFloat_AS_DOUBLE(o), &mut buf) {
+                    let n = self.intern_bytes(buf.as_bytes());
+                    self.fmtbuf = buf;
+                    return n.map(Some);
+                }
+                self.fmtbuf = buf;
+                ffi::PyObject_Repr(o)
             }
             3 => ffi::PyObject_Repr(o),
             _ => ffi::PyObject_CallOneArg(f, o),
@@ -1300,6 +1406,7 @@ impl Walker {
             n_cell: 0,
             n_empty: 0,
             scratch: Vec::new(),
+            fmtbuf: String::new(),
             released: false,
         };
         unsafe {
@@ -1660,8 +1767,9 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(seen_sections, m)?)?;
     m.add_function(wrap_pyfunction!(enabled, m)?)?;
     m.add_function(wrap_pyfunction!(function_edges, m)?)?;
+    m.add_function(wrap_pyfunction!(float_repr, m)?)?;
     // the interface _native.py expects; bumped whenever it changes
-    m.add("API", 3)?;
+    m.add("API", 4)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }
