@@ -1,28 +1,12 @@
 """The walk with the native walker (``capture/native``, module ``heaplens_native``).
 
-``_walk.walk`` hands the walk to ``native_walk`` when ``heaplens_native`` imports and
-``HEAPLENS_PURE_PYTHON`` is not set (to anything but ``0``); ``NATIVE`` says whether it
-does, ``WHY`` why not; ``use(False)`` switches back to the pure walker.  Both write snapshots whose every relation's table is the
-same for the same heap (capture/tests/test_native.py).
-
-What runs where:
-
-* Rust (``heaplens_native.Walker``), holding the GIL from the first object to the last:
-  the breadth-first discovery, the identity index, every object held (a strong reference)
-  until the snapshot is written, the edges of lists, tuples, dicts (key names: ``repr`` of
-  str and int keys in C), sets, frozensets and plain instances of Python classes (slots
-  through their member descriptors' C getter, the instance dict, 3.13 inline values, the
-  class), type numbers, ``sys.getsizeof`` sizes (one call per type when the size is a
-  function of the type alone), value previews of str/int/float/bool/complex/None,
-  module names, and the encoding of every section.
-* Python, once per type: the kind of the type and its label (``_walk._classify``,
-  ``_labels.type_label``, ``_names.members``); once per object of the rarer kinds: the
-  producers of ``_names`` (types, code, frames, functions, modules, cells, tracebacks, C
-  objects, container subclasses) and previews of the other previewed types; the root's
-  edges (``_walk.root_edges``) and heapy's ``heapu`` seeds (``_walk._add_unreachable``);
-  after the walk, the allocation sites (when tracemalloc traces) and the identity marks.
-
-Only ``values='all'`` is walked natively: redacting walks use the pure walker.
+``_walk.walk`` hands a ``values='all'`` walk to ``native_walk`` when ``heaplens_native``
+imports (with the interface this module expects) and ``HEAPLENS_PURE_PYTHON`` is not set
+to anything but ``0``; ``NATIVE`` says whether it does, ``WHY`` why not, ``use(False)``
+switches back to the pure walker (the switch lives in the extension, out of the heap).
+Both walkers write snapshots whose every relation's table is the same for the same heap
+(``capture/tests/test_native.py``).  What runs in Rust and what in Python, and what is
+read by offset: ``capture/README.md``, "The native walker".
 """
 
 import gc
