@@ -1,6 +1,6 @@
 """Capture speed of the native and the pure-Python walker on the service heap (issue 13).
 
-    python bench/native_capture.py [SIZE] [--repeat N] [--out DIR]
+    python bench/native_capture.py [SIZE] [--repeat N] [--out DIR] [--guppy]
 
 Builds ``bench/service_heap.py``'s heap of about SIZE objects (default 1,000,000) in this
 process, walks it once to materialise instance dicts (as heapy's ``heap()`` would), then
@@ -13,7 +13,7 @@ state behind):
   the collection: ``_walk.walk(Writer(file), frame, track=None)``, file written included.
 
 Prints a Markdown table (objects/s = objects in the snapshot / seconds) and the native
-walker's phases.  Needs ``heaplens_native`` built for this interpreter
+walker's phases; with ``--guppy``, guppy3's ``hp.heap()`` of the same heap afterwards.  Needs ``heaplens_native`` built for this interpreter
 (``capture/native/build.sh PYTHON``).
 """
 
@@ -97,6 +97,16 @@ def main(argv):
     if phases:
         print()
         print('native walk phases (s): ' + ', '.join('%s %.3f' % kv for kv in phases.items()))
+    if '--guppy' in argv:
+        from guppy import hpy
+        hp = hpy()
+        gc.collect()
+        t = time.perf_counter()
+        h = hp.heap()
+        g = time.perf_counter() - t
+        print()
+        print("guppy3 hp.heap() afterwards: %.2f s for %s objects (%.2fM objects/s)"
+              % (g, format(h.count, ','), h.count / g / 1e6))
     return 0
 
 

@@ -19,12 +19,12 @@ from array import array
 from . import _names as N
 from . import _walk as W
 from ._labels import type_label
-from ._preview import _int, _str, preview_func
+from ._preview import _function, _int, _str, preview_func
 
 NATIVE = False
 WHY = None
 _hn = None
-_API = 4  # heaplens_native.API this module is written for
+_API = 5  # heaplens_native.API this module is written for
 if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':
@@ -143,6 +143,8 @@ def _pmode(t):
         return 2, f
     if t is float and f is repr and _FLOAT_OK:
         return 5, f
+    if t is types.FunctionType and f is _function:
+        return 6, f
     if f is repr and t in (float, bool, complex, _NOTYPE):
         return 3, f
     return 4, f

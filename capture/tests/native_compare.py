@@ -176,7 +176,9 @@ def build(scale):
     HEAP['nested'] = {(i, 'k'): {'inner': {(i, j): 'v%d' % j for j in range(3)}} for i in range(40)}
     HEAP['small'] = [RItem('only-%d' % i, 10 ** 30 + i) for i in range(4)]
     HEAP['strs'] = ['plain', 'x' * 31, 'y' * 500, 'esc\x00\n\t\'"' * 5, 'ünïcödé ' * 9, '\U0001f600' * 40,
-                    RStr('sub'), 'a\ud800b']
+                    RStr('sub'), 'a\ud800b', "it's", 'say "hi"', 'both \' and "', '\\ back',
+                    'ünï', 'x' * 30, 'x' * 29 + '\n', ''.join(chr(i) for i in range(32, 62))]
+    HEAP['chars'] = [chr(i) + '-' + chr(i) * 2 for i in range(128)]
     HEAP['keys'] = {RStr('strsub'): 1, 3: 'three', 2.5: 'float', None: 'none', (1, 'a'): 'tuple',
                     Key(): 'object key', b'by': 'bytes', frozenset((1,)): 'fs', 'a\ud800': 'surrogate'}
     HEAP['scalars'] = [1.5, -0.0, float('nan'), 3 + 4j, True, False, None, Ellipsis, NotImplemented]

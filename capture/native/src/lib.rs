@@ -296,6 +296,43 @@ fn fetch_err(py: Python<'_>) -> PyErr {
     PyErr::fetch(py)
 }
 
+/// The characters of an exact-or-not str that is compact ASCII (its bytes are its UTF-8).
+#[inline]
+unsafe fn ascii_bytes<'a>(s: *mut ffi::PyObject) -> Option<&'a [u8]> {
+    if ffi::PyUnicode_IS_COMPACT_ASCII(s) != 0 {
+        let n = ffi::PyUnicode_GET_LENGTH(s) as usize;
+        Some(std::slice::from_raw_parts(ffi::PyUnicode_1BYTE_DATA(s) as *const u8, n))
+    } else {
+        None
+    }
+}
+
+/// Python's `repr` of an ASCII str, appended to `out`.
+fn ascii_repr(b: &[u8], out: &mut Vec<u8>) {
+    let q = if b.contains(&b'\'') && !b.contains(&b'"') { b'"' } else { b'\'' };
+    out.push(q);
+    for &c in b {
+        match c {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            c if c == q => {
+                out.push(b'\\');
+                out.push(c);
+            }
+            c if c < 0x20 || c == 0x7f => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\x");
+                out.push(HEX[(c >> 4) as usize]);
+                out.push(HEX[(c & 15) as usize]);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+}
+
 /// Python's `repr(float)`: the shortest digits that round-trip (Rust's shortest `{:e}`),
 /// laid out as `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)` does.  False (and
 /// nothing written) when two digit strings of that length round-trip: Python picks the
@@ -538,6 +575,7 @@ struct Walker {
     n_empty: u32,
     scratch: Vec<usize>,
     fmtbuf: String,
+    bytebuf: Vec<u8>,
     released: bool,
 }
 
@@ -550,13 +588,24 @@ impl Walker {
         Ok(n)
     }
 
-    /// String number of Python str `s` (encoded as the pure writer does).
+    /// String number of Python str `s` (encoded as the pure writer does).  The str is
+    /// not changed: its UTF-8 form is not cached in it (that would change its size).
     unsafe fn intern_str(&mut self, py: Python<'_>, s: *mut ffi::PyObject) -> PyResult<u32> {
-        let mut len: ffi::Py_ssize_t = 0;
-        let p = ffi::PyUnicode_AsUTF8AndSize(s, &mut len);
-        if !p.is_null() {
-            let b = std::slice::from_raw_parts(p as *const u8, len as usize);
+        if let Some(b) = ascii_bytes(s) {
             return self.intern_bytes(b);
+        }
+        let u = ffi::PyUnicode_AsUTF8String(s);
+        if !u.is_null() {
+            let mut bp: *mut std::os::raw::c_char = ptr::null_mut();
+            let mut blen: ffi::Py_ssize_t = 0;
+            let r = if ffi::PyBytes_AsStringAndSize(u, &mut bp, &mut blen) == 0 {
+                let b = std::slice::from_raw_parts(bp as *const u8, blen as usize);
+                self.intern_bytes(b)
+            } else {
+                Err(fetch_err(py))
+            };
+            ffi::Py_DECREF(u);
+            return r;
         }
         ffi::PyErr_Clear();
         // lone surrogates: the writer's own encoding, from Python
@@ -1276,10 +1325,21 @@ impl Walker {
         f: *mut ffi::PyObject,
     ) -> PyResult<Option<u32>> {
         // mode 1: exact str, 2: exact int, 3: builtin repr (float, bool, complex, None),
-        // 4: the Python function f, 5: exact float (repr formatted here)
+        // 4: the Python function f, 5: exact float (repr formatted here), 6: function
         let r = match mode {
             1 => {
                 if ffi::PyUnicode_GET_LENGTH(o) <= 30 {
+                    if let Some(b) = ascii_bytes(o) {
+                        let mut out = std::mem::take(&mut self.bytebuf);
+                        out.clear();
+                        ascii_repr(b, &mut out);
+                        if out.len() <= 30 {
+                            let n = self.intern_bytes(&out);
+                            self.bytebuf = out;
+                            return n.map(Some);
+                        }
+                        self.bytebuf = out;
+                    }
                     let r = ffi::PyObject_Repr(o);
                     if !r.is_null() && ffi::PyUnicode_GET_LENGTH(r) > 30 {
                         ffi::Py_DECREF(r);
@@ -1307,6 +1367,30 @@ impl Walker {
                     ffi::PyErr_Clear();
                     ffi::PyObject_CallOneArg(f, o)
                 }
+            }
+            6 => {
+                // function: module.name (both ASCII str, at most 200 characters)
+                let fo = o as *mut ffi::PyFunctionObject;
+                let (m, nm) = ((*fo).func_module, (*fo).func_name);
+                let fast = !m.is_null()
+                    && !nm.is_null()
+                    && ffi::PyUnicode_CheckExact(m) != 0
+                    && ffi::PyUnicode_CheckExact(nm) != 0;
+                if fast {
+                    if let (Some(a), Some(b)) = (ascii_bytes(m), ascii_bytes(nm)) {
+                        if a.len() + 1 + b.len() <= 200 {
+                            let mut out = std::mem::take(&mut self.bytebuf);
+                            out.clear();
+                            out.extend_from_slice(a);
+                            out.push(b'.');
+                            out.extend_from_slice(b);
+                            let n = self.intern_bytes(&out);
+                            self.bytebuf = out;
+                            return n.map(Some);
+                        }
+                    }
+                }
+                ffi::PyObject_CallOneArg(f, o)
             }
             5 => {
                 let mut buf = std::mem::take(&mut self.fmtbuf);
@@ -1407,6 +1491,7 @@ impl Walker {
             n_empty: 0,
             scratch: Vec::new(),
             fmtbuf: String::new(),
+            bytebuf: Vec::new(),
             released: false,
         };
         unsafe {
@@ -1769,7 +1854,7 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(function_edges, m)?)?;
     m.add_function(wrap_pyfunction!(float_repr, m)?)?;
     // the interface _native.py expects; bumped whenever it changes
-    m.add("API", 4)?;
+    m.add("API", 5)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }
