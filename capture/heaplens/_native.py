@@ -29,6 +29,9 @@ if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':
     WHY = 'not CPython'
+elif __import__('sysconfig').get_config_var('Py_GIL_DISABLED'):
+    # the walk's consistency rests on holding the GIL from the first object to the last
+    WHY = 'free-threaded interpreter: the native walker needs the GIL'
 else:
     try:
         import heaplens_native as _hn
