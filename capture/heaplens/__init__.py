@@ -21,6 +21,7 @@ from ._upload import UploadError, upload
 from ._guard import CaptureTimeout, MemFile, Quiet
 from ._identity import Tracker, reference
 from ._walk import walk
+from . import _native  # noqa: F401  (walk uses the native walker when it imports)
 from ._writer import Writer
 
 __version__ = '0.1.0'

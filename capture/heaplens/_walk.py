@@ -96,6 +96,13 @@ def _classify(t):
     return PROD, N.generic
 
 
+#: the native walker, ``[function or None, is-it-on function]``: ``_native`` sets it when
+#: ``heaplens_native`` imports.  ``walk`` calls it itself, so the walk's frame the snapshot
+#: shows (the calling thread's newest frame, as heapy's query frames) is the same with
+#: either walker.
+NATIVE = [None, None]
+
+
 def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=True,
          producers=True, unreachable=True, _agent_frames=1, values='all', track=None,
          guard=None):
@@ -121,6 +128,12 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
 
     Returns a dict of statistics (objects, edges, strings, materialized_dicts,
     unreachable, previews, producers)."""
+    # the walk's frame object is made here, for either walker (on 3.11+ it is made when
+    # first asked for, and its allocation site, with tracemalloc on, is that line)
+    sys._getframe()
+    if NATIVE[0] is not None and values == 'all' and NATIVE[1]():
+        return NATIVE[0](w, caller, sys._getframe(), chunk, interp_state, hide_heapy, previews,
+                         producers, unreachable, _agent_frames, track, guard)
     objs = [None]
     index = {}
     strs = {}
