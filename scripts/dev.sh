@@ -88,6 +88,9 @@ setup_python() {
         "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
         echo "$want" >"$VENV/.stamp"
     fi
+    # the native walker (capture/native, PyO3) into the venv: rebuilt only when its sources
+    # or the interpreter change (seconds when nothing did)
+    "$ROOT/capture/native/build.sh" "$VENV/bin/python"
 }
 
 # What `heaplens attach` needs (gdb) and the interpreters its tests run beside pyenv's:

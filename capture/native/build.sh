@@ -13,6 +13,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PY="${1:?usage: build.sh PYTHON}"
+case "$PY" in /*) ;; */*) PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")" ;; esac  # the build runs elsewhere
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${HEAPLENS_NATIVE_TARGET:-$HERE/target}"
 VER="$("$PY" -c 'import sys; print("%d%d" % sys.version_info[:2])')"
