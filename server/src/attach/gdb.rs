@@ -14,6 +14,22 @@ use std::time::{Duration, Instant};
 /// Runs `code` (one line of Python without double quotes) in the target.
 pub fn inject(target: &Target, code: &str, timeout: Duration) -> Result<(), AttachError> {
     let pid = target.pid.to_string();
+    // The calls run on the main thread, so only while it waits in a system call: stopped
+    // anywhere else it may be inside the allocator or half-way through an instruction, and
+    // running Python code there can crash the target (seen with a busy main thread).
+    let script = format!(
+        "shell test \"$(cut -d' ' -f1 /proc/{pid}/syscall)\" -ge 0 2>/dev/null\n\
+         if $_shell_exitcode == 0\n\
+           call (int) PyGILState_Ensure()\n\
+           call (int) PyRun_SimpleString(\"{code}\")\n\
+           call (void) PyGILState_Release($1)\n\
+         else\n\
+           echo HEAPLENS_MAIN_THREAD_RUNNING\\n\n\
+         end\n\
+         detach\n"
+    );
+    let script_file = std::env::temp_dir().join(format!("heaplens-attach-{pid}-{}.gdb", std::process::id()));
+    std::fs::write(&script_file, script).map_err(|e| AttachError::Io(format!("cannot write the gdb script: {e}")))?;
     let root = target.root.display().to_string();
     let args = [
         "-nx".to_owned(),
@@ -31,15 +47,9 @@ pub fn inject(target: &Target, code: &str, timeout: Duration) -> Result<(), Atta
         "set confirm off".to_owned(),
         format!("/proc/{pid}/exe"),
         "-p".to_owned(),
-        pid,
-        "-ex".to_owned(),
-        "call (int) PyGILState_Ensure()".to_owned(),
-        "-ex".to_owned(),
-        format!("call (int) PyRun_SimpleString(\"{code}\")"),
-        "-ex".to_owned(),
-        "call (void) PyGILState_Release($1)".to_owned(),
-        "-ex".to_owned(),
-        "detach".to_owned(),
+        pid.clone(),
+        "-x".to_owned(),
+        script_file.display().to_string(),
     ];
     let mut child = Command::new("gdb")
         .args(&args)
@@ -68,6 +78,10 @@ pub fn inject(target: &Target, code: &str, timeout: Duration) -> Result<(), Atta
     let mut err = String::new();
     child.stdout.take().map(|mut s| s.read_to_string(&mut out));
     child.stderr.take().map(|mut s| s.read_to_string(&mut err));
+    let _ = std::fs::remove_file(&script_file);
+    if out.contains("HEAPLENS_MAIN_THREAD_RUNNING") {
+        return Err(AttachError::MainThreadBusy { pid: target.pid });
+    }
     classify(target, &out, &err, status.success())
 }
 

@@ -43,6 +43,12 @@ pub enum AttachError {
          install its debug symbols or use a python binary that exports PyGILState_Ensure"
     )]
     NoSymbols { pid: u32, exe: String },
+    #[error(
+        "the main thread of process {pid} kept running Python code: through gdb (CPython before 3.14) heaplens \
+         injects only while it waits in a system call, since running code in the middle of whatever it \
+         executes can crash it. Retry when it is idle or blocked, or use CPython 3.14+ (PEP 768 waits for a safe point)"
+    )]
+    MainThreadBusy { pid: u32 },
     #[error("injecting the agent failed: {0}")]
     Injection(String),
     #[error("the capture failed in the target: {0}")]
@@ -171,8 +177,20 @@ fn start(
             say("the target did not reach a safe point (blocked in a system call?): using gdb".to_owned());
         }
     }
-    gdb::inject(target, &placement.one_liner(), timeout)
+    // through gdb, at a moment the main thread waits in a system call (a few tries)
+    let tried = Instant::now();
+    loop {
+        match gdb::inject(target, &placement.one_liner(), timeout) {
+            Err(AttachError::MainThreadBusy { .. }) if tried.elapsed() < GDB_RETRY && !placement.started() => {
+                std::thread::sleep(Duration::from_millis(150));
+            }
+            other => return other,
+        }
+    }
 }
+
+/// How long to retry gdb while the main thread runs instead of waiting in a system call.
+const GDB_RETRY: Duration = Duration::from_secs(3);
 
 /// Moves the finished snapshot out of the target's `/tmp` (a copy when it is another
 /// filesystem, as a container's is).
