@@ -46,8 +46,8 @@ def state(*_):
         f.write(repr({'modules': sorted(sys.modules), 'threads': threading.active_count(),
                       'names': sorted(t.name for t in threading.enumerate()),
                       'fds': len(fds), 'path': list(sys.path), 'main': sorted(vars(sys.modules['__main__']))}))
+    print('state', flush=True)  # before the file appears: the test reads the output next
     os.replace(sys.argv[2] + '.tmp', sys.argv[2])
-    print('state', flush=True)
 
 signal.signal(signal.SIGUSR1, state)
 mode = sys.argv[1]
