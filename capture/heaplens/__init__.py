@@ -19,7 +19,9 @@ import time
 from . import _redact
 from ._upload import UploadError, upload
 from ._guard import CaptureTimeout, MemFile, Quiet
-from ._identity import Tracker, reference
+from ._identity import Tracker, process, reference
+from . import _fork
+from ._fork import WATCHDOG, CaptureError, ForkedDump
 from ._walk import walk
 from . import _native  # noqa: F401  (walk uses the native walker when it imports)
 from ._writer import Writer
@@ -28,7 +30,7 @@ __version__ = '0.1.0'
 AGENT = 'heaplens-capture ' + __version__
 
 __all__ = ['dump', 'setref', 'reference', 'upload', 'UploadError', 'CaptureTimeout',
-           'AGENT']
+           'CaptureError', 'ForkedDump', 'AGENT']
 
 
 def _process_start():
@@ -66,7 +68,8 @@ def _meta(name, t0):
 
 
 def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreachable=True,
-         _frame=None, *, values='all', url=None, token=None, timeout=None, track=False):
+         _frame=None, *, values='all', url=None, token=None, timeout=None, track=False,
+         fork=False, watchdog=None, on_done=None):
     """Write a snapshot of the calling process's heap to ``path``.
 
     ``values``: ``'all'`` (every value preview and dict key, as heapy shows them),
@@ -100,10 +103,22 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     references: about 30-100 bytes per object, docs/identity.md) so that a later dump
     can be compared with it (``heaplens newobjects``); by default a dump keeps no
     per-object state once it returns.
+
+    ``fork=True``: the low-pause mode (``docs/fork.md``).  The process forks (a raw
+    ``fork()``: the other threads' frames stay in the child's copy of the heap) and goes
+    on at once; the child walks, writes the file and exits.  Returns a
+    :class:`ForkedDump` (``pid``, ``path``, ``pause_s``, ``done()``, ``wait()``, which
+    returns the statistics or raises ``CaptureError``/``CaptureTimeout``);
+    ``on_done(handle)`` is called from the agent's thread when the child has finished.
+    ``watchdog`` (seconds, default 600) ends a child that is still running then (a lock
+    held by another thread at the fork) with a ``CaptureError``.  Not with ``track``.
     """
     if sys.implementation.name != 'cpython':
         raise RuntimeError('heaplens captures CPython heaps only')
     _redact.check_mode(values)
+    if fork and track:
+        raise ValueError("dump(fork=True) cannot keep identities (track=True): the forked "
+                         "child's state ends with it; track with an in-process dump")
     temporary = path is None
     if temporary:
         if url is None:
@@ -119,23 +134,19 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
         gc.collect()
     meta = _meta(name, t0)  # before the walk: gethostname() releases the GIL
     tmp = path + '.tmp'
+    if fork:
+        try:
+            return _forked(path, tmp, temporary, caller, meta, c0, chunk, previews,
+                           unreachable, values, timeout, watchdog, on_done, url, name, token)
+        finally:
+            del caller
     track = buf = None
     try:
         buf = MemFile()
         with Quiet(timeout) as q:
-            w = Writer(buf)
             track = Tracker(is_setref=False, keep=keep)
-            stats = walk(w, caller, chunk=chunk, previews=previews,
-                         unreachable=unreachable, values=values, track=track, guard=q)
-            stats['duration_s'] = time.perf_counter() - c0
-            meta['duration_s'] = stats['duration_s']
-            meta['materialized_dicts'] = stats['materialized_dicts']
-            _redact.meta(meta, values)
-            meta.update(track.meta())
-            stats['capture_seq'] = track.seq
-            track.finish()
-            w.meta(meta)
-            w.finish()
+            stats = _capture(buf, caller, meta, c0, track, q, 2, chunk=chunk,
+                             previews=previews, unreachable=unreachable, values=values)
             stats['bytes'] = buf.size
         # the program's settings are back: a thread that takes the GIL while the file
         # is written gives it back after its usual switch interval
@@ -158,6 +169,58 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
             if temporary:
                 os.unlink(path)
     return stats
+
+
+def _capture(f, caller, meta, c0, track, guard, agent_frames, **kw):
+    """The walk and the file's last sections, into ``f``; returns the statistics."""
+    w = Writer(f)
+    stats = walk(w, caller, track=track, guard=guard, _agent_frames=agent_frames, **kw)
+    stats['duration_s'] = time.perf_counter() - c0
+    meta['duration_s'] = stats['duration_s']
+    meta['materialized_dicts'] = stats['materialized_dicts']
+    _redact.meta(meta, kw['values'])
+    meta.update(track.meta())
+    stats['capture_seq'] = track.seq
+    track.finish()
+    w.meta(meta)
+    w.finish()
+    return stats
+
+
+def _forked(path, tmp, temporary, caller, meta, c0, chunk, previews, unreachable, values,
+            timeout, watchdog, on_done, url, name, token):
+    """``dump(fork=True)``: see ``_fork.py``."""
+    p = process()
+
+    def child():
+        track = Tracker(is_setref=False, keep=False, proc=p)
+        with open(tmp, 'wb') as f:
+            # the agent's frames above the walk: child, _fork.start, _forked, dump
+            stats = _capture(f, caller, meta, c0, track, Quiet(timeout), 4, chunk=chunk,
+                             previews=previews, unreachable=unreachable, values=values)
+        stats['bytes'] = os.path.getsize(tmp)
+        os.replace(tmp, path)
+        return stats
+
+    def cleanup():
+        for q in (tmp, path) if temporary else (tmp,):
+            try:
+                os.unlink(q)
+            except OSError:
+                pass
+
+    def after(stats):
+        if url is None:
+            return stats
+        try:
+            return upload(path, url, name=name or 'python-%d' % os.getpid(), token=token)
+        finally:
+            if temporary:
+                os.unlink(path)
+    handle = _fork.start(child, path, cleanup, WATCHDOG if watchdog is None else watchdog,
+                         on_done, after)
+    p.seq += 1  # the child's capture had this number
+    return handle
 
 
 class _Sink:

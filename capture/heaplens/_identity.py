@@ -84,11 +84,12 @@ class Tracker:
     """Marks the objects of one capture (chunk by chunk, as the walker flushes them) with
     their first-seen sequence number, and records them for the next capture."""
 
-    def __init__(self, is_setref, keep=None):
+    def __init__(self, is_setref, keep=None, proc=None):
         """``keep``: record this capture for later ones (always for a setref; for a dump
         only when asked: ``dump(track=True)``).  A dump that keeps nothing still marks
-        its objects against the reference point and the last kept capture."""
-        p = process()
+        its objects against the reference point and the last kept capture.  ``proc``: the
+        process identity to use (a ``dump(fork=True)`` child passes its parent's)."""
+        p = proc if proc is not None else process()
         p.seq += 1
         self.p = p
         self.seq = p.seq

@@ -27,7 +27,7 @@ from ._preview import _function, _int, _str, preview_func
 NATIVE = False
 WHY = None
 _hn = None
-_API = 5  # heaplens_native.API this module is written for
+_API = 6  # heaplens_native.API this module is written for
 if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':

@@ -338,3 +338,33 @@ def test_two_tracked_attaches_give_an_identity_diff(tmp_path):
     finally:
         p.kill()
         p.wait()
+
+
+@pytest.mark.parametrize('mode', ['threaded', 'ticking'])
+def test_attach_fork_walks_in_a_child_of_the_target(mode, tmp_path):
+    """``attach --fork``: the target forks (raw fork, its threads' frames kept) and goes on;
+    the child walks and writes; the target is left as it was, with no child behind.  Needs
+    the native walker in the target's environment: the test's own interpreter has it."""
+    r = subprocess.run([sys.executable, '-c', 'import heaplens_native'], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip('heaplens_native is not built for %s' % sys.executable)
+    t = Target([sys.executable], '/', mode, tmp_path)
+    try:
+        before = t.state()
+        out = tmp_path / 'forked.hls'
+        r = attach(t.p.pid, '--fork', '--out', str(out), '--name', 'forked')
+        assert r.returncode == 0, r.stderr
+        assert t.p.poll() is None
+        snap = hlsread.read(str(out))
+        assert snap.meta['pid'] == t.p.pid and snap.meta['name'] == 'forked'
+        assert hlsread.partition_by_label(snap, 'clodo')['__main__.AttachMarker'][0] == 7
+        time.sleep(0.2)
+        after = t.state()
+        for k in ('modules', 'threads', 'names', 'path', 'main'):
+            assert after[k] == before[k], (k, after[k], before[k])
+        children = [p for p in os.listdir('/proc') if p.isdigit() and os.path.exists('/proc/%s/stat' % p)
+                    and open('/proc/%s/stat' % p).read().rsplit(')', 1)[1].split()[1] == str(t.p.pid)]
+        assert not children, children
+        assert t.out.read_bytes() == b'ready\nstate\nstate\n', t.out.read_bytes()
+    finally:
+        t.stop()

@@ -21,6 +21,8 @@
 //!   `Py_TPFLAGS_MANAGED_DICT` (read as a number, to count materialised dicts, exactly as
 //!   the pure walker does).
 
+mod fork;
+
 use pyo3::exceptions::{PyOverflowError, PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -1859,7 +1861,8 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(function_edges, m)?)?;
     m.add_function(wrap_pyfunction!(float_repr, m)?)?;
     // the interface _native.py expects; bumped whenever it changes
-    m.add("API", 5)?;
+    m.add_function(wrap_pyfunction!(fork::fork, m)?)?;
+    m.add("API", 6)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }

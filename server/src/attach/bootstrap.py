@@ -34,6 +34,9 @@ def _heaplens_attach(cfg):
                 if cfg.get('token'):
                     kwargs['token'] = cfg['token']
             stats = heaplens.dump(cfg['out'], **kwargs)
+            if kwargs.get('fork'):
+                # the target went on right after the fork; this thread waits for the child
+                stats = stats.wait()
             status = {'ok': True, 'stats': stats, 'python': sys.version}
         except BaseException as e:  # the capture must never take the target down
             tb, where = e.__traceback__, []
