@@ -148,9 +148,12 @@ cmd_run() {
     exec target/release/heaplens serve --addr "127.0.0.1:$PORT" --static dist --data target/demo/data target/demo/demo.hls
 }
 
-# Engine invariants from ARCHITECTURE.md: no web/async/UI dependency; builds for wasm32.
+# Invariants from ARCHITECTURE.md: the source-level ones (file size, import cycles, engine
+# layers, no edge walking outside the engine) in scripts/invariants.py; then the engine's and
+# the wire's dependencies, the engine on wasm32, and the server's shared core.
 check_invariants() {
     log "checking architecture invariants"
+    python3 scripts/invariants.py || die "architecture invariants broken (above; ARCHITECTURE.md, Invariants)"
     local deps
     deps="$(cargo tree --locked -p heaplens-engine -e normal --prefix none | cut -d' ' -f1 | sort -u)"
     for banned in axum tokio leptos hyper tower wasm-bindgen; do

@@ -1,5 +1,5 @@
 //! Small widgets and browser helpers shared by the pages and views: breadcrumbs, copy and
-//! share links, error boxes, help, the relation picker, the login form, clipboard, number
+//! share links, error boxes, the relation picker, the login form, clipboard, number
 //! formatting, promise awaiting and the performance marks the browser tests read.
 
 pub mod breadcrumbs;
@@ -7,7 +7,6 @@ pub mod clipboard;
 pub mod copy_link;
 pub mod error_box;
 pub mod format;
-pub mod help_panel;
 pub mod js_future;
 pub mod login_form;
 pub mod perf;

@@ -5,6 +5,7 @@
 //! with `pub fn render(ctx: ViewCtx) -> AnyView`, its `mod` line here, and one line in
 //! [`VIEWS`]. The tabs, the help panel and the page's `match` follow from the list.
 
+pub mod data;
 pub mod graph;
 pub mod object;
 pub mod partition;
@@ -14,8 +15,8 @@ pub mod treemap;
 
 use leptos::prelude::*;
 
-use crate::pages::partition::data::PartitionData;
 use crate::route::partition::{PartitionRoute, ViewKind};
+use crate::views::data::PartitionData;
 use crate::views::partition::table;
 
 /// What every view gets: the URL state (read it; change it by navigating to an href of

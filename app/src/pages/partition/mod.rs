@@ -5,7 +5,7 @@
 //! view: snapshot summary, breadcrumbs, relation picker, help, "copy link", heapy's title
 //! line and the view tabs.
 
-pub mod data;
+mod help_panel;
 pub mod view_tabs;
 
 use heaplens_wire::Breadcrumb;
@@ -14,15 +14,15 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::api;
-use crate::pages::partition::data::{PartitionData, Status};
+use crate::pages::partition::help_panel::HelpPanel;
 use crate::pages::partition::view_tabs::ViewTabs;
 use crate::route::partition::{set_document_title, use_partition_route, PartitionRoute, DEFAULT_QUERY};
 use crate::ui::breadcrumbs::Breadcrumbs;
 use crate::ui::copy_link::CopyLink;
 use crate::ui::error_box::ErrorBox;
 use crate::ui::format;
-use crate::ui::help_panel::HelpPanel;
 use crate::ui::relation_picker::RelationPicker;
+use crate::views::data::{PartitionData, Status};
 use crate::views::{self, ViewCtx};
 
 #[component]

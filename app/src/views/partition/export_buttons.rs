@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::pages::partition::data::PartitionData;
 use crate::route::partition::PartitionRoute;
 use crate::ui::clipboard;
 use crate::ui::format::grouped;
 use crate::ui::text_copy::ManualCopy;
+use crate::views::data::PartitionData;
 use crate::views::partition::export;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

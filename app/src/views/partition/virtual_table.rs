@@ -12,9 +12,9 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::pages::partition::data::PartitionData;
 use crate::route::partition::{is_plain_row_click, PartitionRoute};
 use crate::ui::format::{bytes, exact_bytes, grouped};
+use crate::views::data::PartitionData;
 use crate::views::partition::retained::RetainedData;
 
 /// Height of every row, in CSS pixels (the stylesheet's `--row-h` must agree).

@@ -1,5 +1,6 @@
-//! The partition page's data: the first page of the shown set (title, header, breadcrumbs,
-//! row count) and a cache of its rows that fetches pages as views scroll to them.
+//! The partition page's data, which its views share (so it lives beside them; the page makes
+//! it): the first page of the shown set (title, header, breadcrumbs, row count) and a cache
+//! of its rows that fetches pages as views scroll to them.
 //!
 //! One [`PartitionData`] lives per page and is handed to whichever view is shown, so the
 //! table (and later the treemap or graph) read the same rows without asking twice. Rows come
