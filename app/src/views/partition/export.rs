@@ -3,13 +3,25 @@
 
 use heaplens_wire::{PartitionRow, PartitionView};
 
+/// What a spreadsheet takes as the start of a formula (OWASP's "CSV injection").
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// The CSV's columns, in order.
 pub const CSV_HEADER: [&str; 9] =
     ["index", "count", "count_pct", "size", "size_pct", "cumulative", "cumulative_pct", "label", "query"];
 
 /// One CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or
-/// surrounding spaces, with quotes doubled. Heap strings stay exactly as they are.
+/// surrounding spaces, with quotes doubled. A field a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: heap strings are the
+/// program's data, anyone's) gets a leading `'`, as OWASP advises; the rest stays exactly as is.
 pub fn csv_field(s: &str) -> String {
+    let neutralised;
+    let s = if s.starts_with(FORMULA_STARTS) {
+        neutralised = format!("'{s}");
+        neutralised.as_str()
+    } else {
+        s
+    };
     let needs_quotes = s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ');
     if needs_quotes {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -152,12 +164,34 @@ mod tests {
             assert_eq!(p.len(), 9);
             assert_eq!(p[0], r.index.to_string());
             assert_eq!(p[3], "1024");
-            assert_eq!(p[7], r.label);
+            let formula = r.label.starts_with(FORMULA_STARTS);
+            assert_eq!(p[7], if formula { format!("'{}", r.label) } else { r.label.clone() });
             assert_eq!(p[8], r.query);
         }
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("x"), "x");
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("=1+1", "'=1+1"),
+            ("+41 22", "'+41 22"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "\"'\r=1\""),
+            ("a=1", "a=1"),
+            ("dict of x", "dict of x"),
+            (" =1", "\" =1\""),
+        ] {
+            assert_eq!(csv_field(cell), want, "{cell:?}");
+        }
+        let text = csv(&[row(0, "=cmd|' /C calc'!A0")]);
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.contains(",'=cmd|' /C calc'!A0,"), "{line}");
     }
 
     #[test]
