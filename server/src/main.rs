@@ -50,6 +50,11 @@ enum Command {
         /// Listen on a non-loopback address without a token (anyone who reaches it reads the heaps).
         #[arg(long)]
         insecure_public: bool,
+        /// The origin browsers reach this server at behind a proxy (e.g. https://heaps.example.com):
+        /// its host is served besides localhost, its pages may send changes and frame the app,
+        /// and with https the session cookies are `Secure`.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
     },
     /// Print heapy's partition table of a snapshot, e.g. `heaplens table x.hls --by type`.
     Table {
@@ -300,6 +305,7 @@ fn main() -> ExitCode {
             exit_after,
             token,
             insecure_public,
+            public_url,
         } => {
             tracing_subscriber::fmt()
                 .with_env_filter(
@@ -317,6 +323,7 @@ fn main() -> ExitCode {
                 token,
                 insecure_public,
                 memory_budget: memory_budget << 20,
+                public_url,
             };
             match runtime.block_on(serve(opts)) {
                 Ok(()) => ExitCode::SUCCESS,

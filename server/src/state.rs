@@ -21,6 +21,14 @@ impl AppState {
 
 /// Rows returned when the client does not say how many (partition, diff, identity).
 pub const DEFAULT_LIMIT: usize = 1000;
+/// The most rows one page of a paged route returns (`limit` is clamped to it; the app asks
+/// for at most 20 000); a route may have a lower maximum.
+pub const ROWS_MAX: usize = 50_000;
+/// The largest `offset` taken (clamped: past the last row a page is empty).
+pub const OFFSET_MAX: usize = u32::MAX as usize;
+
+/// Largest JSON request body (login, snapshot changes, share links), in bytes: 413 beyond.
+pub const JSON_BODY_MAX: usize = 64 << 10;
 
 /// Edges listed per direction by the inspector unless `limit` says otherwise, and the most.
 pub const OBJECT_EDGE_LIMIT: usize = heaplens_engine::inspect::DEFAULT_EDGE_LIMIT;

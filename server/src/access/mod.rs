@@ -5,6 +5,8 @@
 pub mod auth;
 
 use crate::http::error::ApiError;
+use crate::http::params::JsonBody;
+use crate::http::site::Site;
 use crate::state::{AppState, MAX_SHARE_SECONDS};
 use auth::{now_secs, Access, Auth, SESSION_COOKIE, SESSION_SECONDS, SHARE_COOKIE};
 use axum::extract::{Path, State};
@@ -14,15 +16,17 @@ use axum::{Extension, Json};
 use heaplens_wire::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
 use std::sync::Arc;
 
-fn set_cookie(name: &str, value: &str, max_age: u64) -> (header::HeaderName, String) {
-    (header::SET_COOKIE, format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"))
+/// A cookie of ours: `Secure` when the server's public URL is https (`--public-url`).
+fn set_cookie(site: &Site, name: &str, value: &str, max_age: u64) -> (header::HeaderName, String) {
+    let secure = if site.secure_cookies() { "; Secure" } else { "" };
+    (header::SET_COOKIE, format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
 }
 
 pub async fn login(
     Extension(auth): Extension<Arc<Auth>>,
-    body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
+    Extension(site): Extension<Site>,
+    JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let Json(req) = body.map_err(|e| ApiError::bad_request(format!("bad login request: {}", e.body_text())))?;
     if !auth.enabled() {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
@@ -30,11 +34,12 @@ pub async fn login(
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong access token"));
     }
     let value = auth.session_value(now_secs() + SESSION_SECONDS);
-    Ok((StatusCode::NO_CONTENT, [set_cookie(SESSION_COOKIE, &value, SESSION_SECONDS)]).into_response())
+    Ok((StatusCode::NO_CONTENT, [set_cookie(&site, SESSION_COOKIE, &value, SESSION_SECONDS)]).into_response())
 }
 
-pub async fn logout() -> Response {
-    (StatusCode::NO_CONTENT, [set_cookie(SESSION_COOKIE, "", 0), set_cookie(SHARE_COOKIE, "", 0)]).into_response()
+pub async fn logout(Extension(site): Extension<Site>) -> Response {
+    let cookies = [set_cookie(&site, SESSION_COOKIE, "", 0), set_cookie(&site, SHARE_COOKIE, "", 0)];
+    (StatusCode::NO_CONTENT, cookies).into_response()
 }
 
 pub async fn session(Extension(auth): Extension<Arc<Auth>>, headers: HeaderMap) -> Json<SessionInfo> {
@@ -51,10 +56,10 @@ pub async fn create_share(
     State(st): State<AppState>,
     Extension(auth): Extension<Arc<Auth>>,
     Path(id): Path<String>,
-    body: Option<Json<ShareRequest>>,
+    body: Option<JsonBody<ShareRequest>>,
 ) -> Result<Json<ShareLink>, ApiError> {
     let info = st.loaded(&id)?.info.clone();
-    let secs = body.and_then(|Json(b)| b.expires_in_s).unwrap_or(0);
+    let secs = body.and_then(|JsonBody(b)| b.expires_in_s).unwrap_or(0);
     if secs > MAX_SHARE_SECONDS {
         return Err(ApiError::bad_request(format!("a share link lives at most {MAX_SHARE_SECONDS} seconds")));
     }
@@ -68,10 +73,14 @@ pub async fn create_share(
 }
 
 /// `GET /share/{token}`: keeps the link's grant in a cookie and opens its snapshot.
-pub async fn open_share(Extension(auth): Extension<Arc<Auth>>, Path(token): Path<String>) -> Response {
+pub async fn open_share(
+    Extension(auth): Extension<Arc<Auth>>,
+    Extension(site): Extension<Site>,
+    Path(token): Path<String>,
+) -> Response {
     match auth.share_ok(&token) {
         Some(id) => {
-            let cookie = set_cookie(SHARE_COOKIE, &token, MAX_SHARE_SECONDS);
+            let cookie = set_cookie(&site, SHARE_COOKIE, &token, MAX_SHARE_SECONDS);
             ([cookie], Redirect::to(&format!("/s/{id}"))).into_response()
         }
         None => ApiError::new(StatusCode::FORBIDDEN, "forbidden", "this share link is not valid here, or has expired")

@@ -1,15 +1,17 @@
 //! The HTTP side's shared core: the one route table ([`router_with`]: every `/api` route and
 //! the handler of its feature folder), the static app with SPA fallback, and what handlers
 //! share: [`params`] (extractors), [`blocking`] (engine work off the async threads),
-//! [`error`] (the one JSON error envelope), [`serve`] (the `serve` command).
+//! [`error`] (the one JSON error envelope), [`serve`] (the `serve` command), and [`site`]:
+//! the web security every answer gets (Host check, no state change from another site, CSP).
 
 pub mod blocking;
 pub mod error;
 pub mod params;
 pub mod serve;
+pub mod site;
 
 use crate::access::auth::Auth;
-use crate::state::AppState;
+use crate::state::{AppState, JSON_BODY_MAX};
 use crate::{access, diff, graph, identity, object, partition, retained, rp, series, store, treemap};
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -17,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use error::ApiError;
+use site::{Guarded, Site};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -26,13 +29,22 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     router_with(state, static_dir, Arc::new(Auth::open_access()))
 }
 
-/// The whole app: `/api` routes behind [`access::auth::guard`], `/share/{token}`, and when
-/// `static_dir` is given, the built app with SPA fallback (any other path serves `index.html`).
+/// [`router_site`] answering to loopback names on any port (tests: no socket).
 pub fn router_with(state: AppState, static_dir: Option<PathBuf>, auth: Arc<Auth>) -> Router {
+    router_site(state, static_dir, auth, Site::loopback_any_port())
+}
+
+/// The whole app: `/api` routes behind [`access::auth::guard`], `/share/{token}`, and when
+/// `static_dir` is given, the built app with SPA fallback (any other path serves `index.html`);
+/// all of it behind [`site::guard`] (hosts, cross-site requests, security headers).
+pub fn router_site(state: AppState, static_dir: Option<PathBuf>, auth: Arc<Auth>, site: Site) -> Router {
+    let guarded = Arc::new(Guarded::new(site.clone(), static_dir.as_ref().map(|d| d.join("index.html"))));
     api_router(state, static_dir)
         .route("/share/{token}", get(access::open_share))
         .layer(axum::middleware::from_fn_with_state(auth.clone(), access::auth::guard))
         .layer(axum::Extension(auth))
+        .layer(axum::Extension(site))
+        .layer(axum::middleware::from_fn_with_state(guarded, site::guard))
 }
 
 /// The route table: adding a route is one line here and its handler in its feature's folder.
@@ -77,7 +89,9 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/series/{id}/diff", get(series::get_sample_diff))
         .route("/snapshots/{id}/heapy-dump", get(series::get_heapy_dump))
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
-        .layer(DefaultBodyLimit::disable())
+        // JSON bodies (login, changes, share links); uploads read the body as a stream with
+        // their own limit (`--max-upload`)
+        .layer(DefaultBodyLimit::max(JSON_BODY_MAX))
         .with_state(state);
     let app = Router::new().nest("/api", api);
     match static_dir {

@@ -2,13 +2,18 @@
 //! never parses it: [`Params`] (a route's own query parameters; a bad one is answered
 //! `bad query parameters: ...`), [`Snap`] (the snapshot of `{id}`, or 404), [`SetQuery`] (`q`,
 //! the set, default `heap`), [`By`] (`by`, the relation), [`Paging`] (`offset` and `limit`
-//! with a default and a maximum).
+//! with a default and a maximum: larger values are clamped to it, never refused), [`JsonBody`]
+//! (a JSON request body of at most [`JSON_BODY_MAX`] bytes: 413 beyond, 400 when it does not
+//! parse).
 
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, JSON_BODY_MAX, OFFSET_MAX, ROWS_MAX};
 use crate::store::Loaded;
-use axum::extract::{FromRequestParts, Path, Query as QueryParams};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequest, Path, Query as QueryParams, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
 use heaplens_engine::{Query, QueryError, Relation};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -124,8 +129,9 @@ struct PagingParams {
     limit: Option<usize>,
 }
 
-/// `offset` (default 0) and `limit` (default `DEFAULT`, larger values clamped to `MAX`).
-pub struct Paging<const DEFAULT: usize, const MAX: usize = { usize::MAX }> {
+/// `offset` (default 0, at most [`OFFSET_MAX`]) and `limit` (default `DEFAULT`, larger values
+/// clamped to `MAX`, by default [`ROWS_MAX`]): a page never asks for more than the maximum.
+pub struct Paging<const DEFAULT: usize, const MAX: usize = ROWS_MAX> {
     pub offset: usize,
     pub limit: usize,
 }
@@ -135,6 +141,41 @@ impl<const DEFAULT: usize, const MAX: usize, S: Send + Sync> FromRequestParts<S>
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Params(PagingParams { offset, limit }) = Params::from_request_parts(parts, state).await?;
-        Ok(Paging { offset: offset.unwrap_or(0), limit: limit.unwrap_or(DEFAULT).min(MAX) })
+        Ok(Paging { offset: offset.unwrap_or(0).min(OFFSET_MAX), limit: limit.unwrap_or(DEFAULT).min(MAX) })
+    }
+}
+
+/// A JSON request body (`T`, serde) of at most [`JSON_BODY_MAX`] bytes (the route table sets
+/// that limit): a larger one is answered 413, one that does not parse 400, in the envelope.
+/// As an `Option`, a request without a `Content-Type` has no body.
+pub struct JsonBody<T>(pub T);
+
+fn json_rejection(e: JsonRejection) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is larger than this server's limit of {JSON_BODY_MAX} bytes"),
+        )
+    } else {
+        ApiError::bad_request(format!("bad request body: {}", e.body_text()))
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(body) = <Json<T> as FromRequest<S>>::from_request(req, state).await.map_err(json_rejection)?;
+        Ok(JsonBody(body))
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> OptionalFromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        let body = <Json<T> as OptionalFromRequest<S>>::from_request(req, state).await.map_err(json_rejection)?;
+        Ok(body.map(|Json(b)| JsonBody(b)))
     }
 }

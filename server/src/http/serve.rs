@@ -2,7 +2,8 @@
 //! folder), opens the store, loads the snapshots and dump files named, and serves the
 //! [route table](super::router_with) until it is stopped.
 
-use super::router_with;
+use super::router_site;
+use super::site::{PublicUrl, Site};
 use crate::access::auth::Auth;
 use crate::state::AppState;
 use crate::store::{series, Store};
@@ -29,12 +30,16 @@ pub struct Serve {
     pub insecure_public: bool,
     /// Memory for indexed heaps, in bytes.
     pub memory_budget: u64,
+    /// The origin browsers reach this server at, behind a proxy (`--public-url`).
+    pub public_url: Option<String>,
 }
 
 /// Runs the server until it is stopped (Ctrl-C, SIGTERM, `--exit-after`).
 pub async fn serve(opts: Serve) -> Result<(), String> {
-    let Serve { snapshots, addr, static_dir, data, max_upload, exit_after, token, insecure_public, memory_budget } =
-        opts;
+    let public = opts.public_url.as_deref().map(PublicUrl::parse).transpose()?;
+    let Serve {
+        snapshots, addr, static_dir, data, max_upload, exit_after, token, insecure_public, memory_budget, ..
+    } = opts;
     if !addr.ip().is_loopback() {
         if token.is_none() && !insecure_public {
             return Err(format!(
@@ -93,9 +98,14 @@ pub async fn serve(opts: Serve) -> Result<(), String> {
         Ok(())
     });
     loaded.await.map_err(|e| e.to_string())??;
-    let app = router_with(AppState { store: store.clone(), max_upload }, static_dir, Arc::new(auth));
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let url = format!("http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let site = Site::new(bound, public.clone());
+    let app = router_site(AppState { store: store.clone(), max_upload }, static_dir, Arc::new(auth), site);
+    let url = format!("http://{bound}/");
+    if let Some(p) = &public {
+        println!("heaplens: public URL {}/", p.origin);
+    }
     println!("heaplens: serving {} snapshot(s) at {url}", store.list().snapshots.len());
     for s in store.list().snapshots {
         println!("heaplens:   {url}s/{}", s.id);

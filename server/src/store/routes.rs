@@ -8,9 +8,10 @@ use super::{hex, id_from_name, Store, StoreError};
 use crate::access::auth::ShareScope;
 use crate::http::blocking::blocking;
 use crate::http::error::ApiError;
+use crate::http::params::JsonBody;
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -143,9 +144,8 @@ pub async fn upload_snapshot(
 pub async fn patch_snapshot(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    body: Result<Json<SnapshotPatch>, JsonRejection>,
+    JsonBody(p): JsonBody<SnapshotPatch>,
 ) -> Result<Json<SnapshotInfo>, ApiError> {
-    let Json(p) = body.map_err(|e| ApiError::bad_request(format!("bad snapshot change: {}", e.body_text())))?;
     let patch = MetaPatch { name: p.name, tags: p.tags, note: p.note };
     let store = st.store.clone();
     let info = blocking("store", move || store.update(&id, &patch)).await?;
