@@ -2,7 +2,7 @@
 // access token asks for it on the page; once logged in, a user uploads a snapshot and makes a
 // read-only share link; a teammate opening that link in a fresh browser (no token, no cookies)
 // sees that snapshot and nothing else.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

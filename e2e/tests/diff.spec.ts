@@ -3,7 +3,7 @@
 // drill-in to a row's objects, the growth treemap, "copy as heapy text" and a bad link.
 // Two snapshots: $HEAPLENS_DIFF_A and $HEAPLENS_DIFF_B (ids) if set, else the last two listed;
 // with one snapshot, it is diffed against itself without its strs (qb).
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from './fixtures';
 import { apiJson, demoSnapshot, watchForScript, type PartitionView } from './helpers';
 
 interface DiffRow {

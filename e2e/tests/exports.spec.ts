@@ -1,6 +1,6 @@
 // Exports of the whole partition: CSV and JSON files built in the page, and heapy's text on
 // the clipboard; each compared with the server's answer for the same set.
-import { test, expect, type Download } from '@playwright/test';
+import { test, expect, type Download } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import { demoSnapshot, viewPath, watchForScript, wholePartition } from './helpers';
 
@@ -61,9 +61,11 @@ test('CSV and JSON downloads hold the whole partition, exactly', async ({ page, 
       'index', 'count', 'count_pct', 'size', 'size_pct', 'cumulative', 'cumulative_pct', 'label', 'query',
     ]);
     expect(records.length - 1).toBe(whole.total_rows);
+    // a cell a spreadsheet would run as a formula starts with ' (OWASP's CSV injection advice)
+    const cell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
     const asCsv = whole.rows.map((r) => [
       String(r.index), String(r.count), String(r.count_pct), String(r.size), String(r.size_pct),
-      String(r.cumulative), String(r.cumulative_pct), r.label, r.query,
+      String(r.cumulative), String(r.cumulative_pct), cell(r.label), cell(r.query),
     ]);
     expect(records.slice(1)).toEqual(asCsv);
     await expect(page.getByTestId('export-status')).toContainText('Saved');

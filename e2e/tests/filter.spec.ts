@@ -1,7 +1,7 @@
 // A filter on a long table (the demo's byid has ~92k rows, over the page's 50k limit for
 // filtering in the browser): the server labels and matches the rows, the page lists the
 // matches with their own indices, and Enter on a match drills into that row's set.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { apiJson, demoSnapshot, renderedRows, urlState, viewPath, watchForScript, type PartitionView } from './helpers';
 
 test('filtering a long byid table asks the server and lists exactly its matches', async ({ page, request }) => {

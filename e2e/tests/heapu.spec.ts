@@ -1,6 +1,6 @@
 // heapy's heapu in the page: the start page counts the objects the GC tracked but the root did
 // not reach, and the count links to them as a set, partitioned by type as heapy shows heapu.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { apiJson, demoSnapshot, urlState, watchForScript, type PartitionView } from './helpers';
 
 test('the unreachable count opens heapu by type', async ({ page, request }) => {

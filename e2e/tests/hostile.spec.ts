@@ -1,6 +1,6 @@
 // Strings from the heap are data: the demo heap holds HTML and script payloads as dict keys
 // and string values; the table, the filter, the breadcrumbs and the title show them as text.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import {
   apiJson,
   demoSnapshot,

@@ -1,6 +1,6 @@
 // Keyboard only: "/" to filter, Escape to leave the field, arrows to select, Enter to drill
 // in, Backspace to go back up (with the row we came from selected again).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import {
   demoSnapshot,
   expectView,

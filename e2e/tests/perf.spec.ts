@@ -11,7 +11,7 @@
 // second heaplens on a free port, started here and stopped afterwards, so the rest of the
 // suite keeps its one demo snapshot. It needs the release binary and the built app:
 // $HEAPLENS_BIN (default ../target/release/heaplens) and $HEAPLENS_DIST (default ../dist).
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { freePort } from './own-server';

@@ -1,7 +1,7 @@
 // Retained sizes in the page (issue 5): the table's Retained column, the treemap sized by
 // retained size and the dominator tree view, each checked against the API (whose numbers the
 // route tests check against `.dominos`, and capture/tests against guppy3's domisize).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { apiJson, demoSnapshot, grouped, rowAt, urlState, viewPath, watchForScript } from './helpers';
 
 interface RetainedView { rows: { index: number; retained: number }[]; heap_size: number }

@@ -2,7 +2,7 @@
 // object (`/api/snapshots/{id}/rp?q=@ADDR`), line by line; `[^ N]` jumps to line N, a
 // triangle folds a line's referrers, and a kind makes that line's set the current query.
 // In the referrer graph (`graph=rp`): a node per new set, an edge per line, toggled by a button.
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test, type APIRequestContext } from './fixtures';
 import { apiJson, demoSnapshot, partition, urlState, viewPath } from './helpers';
 
 interface RpLine {

@@ -1,7 +1,7 @@
 // The biggest table the demo heap has (heap by id: one row per object, ~92k rows; no relation
 // of the demo reaches 100k) scrolls smoothly: few rows in the DOM, pages fetched as the user
 // scrolls, placeholders that do not move when their rows arrive.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { demoSnapshot, partition, renderedRows, rowAt, table, viewPath, watchForScript } from './helpers';
 
 const ROW_H = 22;

@@ -2,7 +2,7 @@
 // "ref" badge counts the objects new since the reference point and opens heapnew; the partition
 // page's "new since reference point" switch moves the query between heap… and heapnew… (the URL's
 // q changes, so links keep it). Every number is checked against the API.
-import { test, expect, type APIRequestContext } from '@playwright/test';
+import { test, expect, type APIRequestContext } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { apiJson, demoSnapshot, urlState, watchForScript, type PartitionView } from './helpers';

@@ -1,6 +1,6 @@
 // The page's frame: "copy link" gives a URL that opens the same view elsewhere (filter
 // included), old links keep working, only existing views have tabs, help is one click away.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import {
   demoSnapshot,
   expectView,

@@ -1,7 +1,7 @@
 // The partition table, told as a user's story: open the list, open the demo snapshot, read
 // heapy's title line, drill into a row, change the relation, reload, share the URL, go back.
 // Every number on screen is checked against the server's JSON for the same query.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import {
   TITLE_RE,
   demoSnapshot,

@@ -2,7 +2,7 @@
 // a heapy dump file of several tables of the demo heap (exported by the server as heapy
 // packages, concatenated, uploaded), and two uploads of testdata/small.hls (snapshots of one
 // process). The chart's areas carry the values they draw; they must equal /api/series.
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // Adding a snapshot from the start page: drag and drop with a progress bar, ending in the new
 // snapshot's view; a file the server refuses shows the server's own message.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // name to a dict, inspect one object, walk its path from the root, share the link. Every
 // number on screen is checked against the server's JSON for the same question, and hostile
 // heap strings must stay text in all three views.
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from './fixtures';
 import { apiJson, demoSnapshot, grouped, partition, urlState, viewPath, watchForScript, wholePartition } from './helpers';
 
 interface TreemapCell {
