@@ -209,6 +209,17 @@ async fn a_public_url_is_served_and_gets_secure_cookies() {
     let a =
         send(&app, "POST", "/api/login", &[("host", HOST), json, ("origin", "http://heaps.example.com")], login).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "http:// is another origin");
+    let a = send(
+        &app,
+        "POST",
+        "/api/logout",
+        &[("host", "heaps.example.com"), ("origin", "http://heaps.example.com")],
+        vec![],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "the public host's pages are https only");
+    let a = send(&app, "POST", "/api/logout", &[("host", "heaps.example.com"), ("origin", public)], vec![]).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]

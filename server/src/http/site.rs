@@ -126,11 +126,18 @@ impl Site {
     }
 
     /// Whether an `Origin` header is this server's: the public origin, or `http://` and the
-    /// request's own (accepted) host.
+    /// request's own (accepted) host when that is not the public one.
     fn origin_ok(&self, origin: &str, host: Option<&str>) -> bool {
         let origin = origin.to_ascii_lowercase();
-        self.public.as_ref().is_some_and(|p| p.origin == origin)
-            || host.is_some_and(|h| origin == format!("http://{}", h.to_ascii_lowercase()))
+        if let Some(p) = &self.public {
+            if p.origin == origin {
+                return true;
+            }
+            if host.is_some_and(|h| p.names(h)) {
+                return false;
+            }
+        }
+        host.is_some_and(|h| origin == format!("http://{}", h.to_ascii_lowercase()))
     }
 
     /// The request's host: its `Host` header, else the URI's authority (HTTP/2).
