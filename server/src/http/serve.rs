@@ -63,7 +63,7 @@ pub async fn serve(opts: Serve) -> Result<(), String> {
             let (store, recovery) =
                 Store::open(dir, memory_budget).map_err(|e| format!("--data {}: {e}", dir.display()))?;
             if recovery != Default::default() {
-                tracing::warn!(?recovery, "cleaned up after an earlier crash");
+                tracing::warn!(?recovery, "store repaired after an earlier crash or a lost database");
             }
             store
         }
