@@ -47,8 +47,7 @@ impl LocalStorage {
                 r.temp_files_removed += 1;
             }
         }
-        let rows: HashMap<String, StoredSnapshot> =
-            self.list()?.into_iter().map(|s| (s.sha256.clone(), s)).collect();
+        let rows: HashMap<String, StoredSnapshot> = self.list()?.into_iter().map(|s| (s.sha256.clone(), s)).collect();
         let mut found = Found::default();
         for shard in fs::read_dir(self.dir.join("objects"))? {
             let shard = shard?.path();
