@@ -36,10 +36,7 @@ pub fn create_dir_durable(dir: &Path) -> std::io::Result<()> {
         Err(e) => return Err(e),
     }
     sync_dir(dir)?;
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        sync_dir(parent)?;
-    }
-    Ok(())
+    sync_dir(dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
 }
 
 /// Writes `bytes` to `path` whole or not at all: `<path>.tmp` (mode `mode` on Unix when given),
@@ -66,7 +63,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Re
     f.sync_all()?;
     drop(f);
     fs::rename(&tmp, path)?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
+    sync_dir(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
 }
 
 #[derive(Serialize, Deserialize)]
