@@ -162,7 +162,7 @@ fn normal_tags(mut tags: Vec<String>) -> Vec<String> {
     tags
 }
 
-fn check_tags(tags: &[String]) -> Result<(), StorageError> {
+pub(super) fn check_tags(tags: &[String]) -> Result<(), StorageError> {
     if tags.len() > MAX_TAGS {
         return Err(StorageError::Invalid(format!("at most {MAX_TAGS} tags")));
     }
@@ -386,6 +386,16 @@ mod tests {
         let (s, rec) = LocalStorage::open(dir.path()).unwrap();
         assert_eq!(rec.rows_restored.len(), 2, "{rec:?}");
         assert_eq!(s.list().unwrap().iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), vec!["found", "kept.hls"]);
+        // a sidecar whose values no client could have set is not trusted: listed from META instead
+        drop(s);
+        let car = super::super::durable::sidecar_path(
+            &dir.path().join("objects").join(&orphan[..2]).join(format!("{orphan}.hls")),
+        );
+        let text = fs::read_to_string(&car).unwrap().replace("\"found\"", &format!("\"{}\"", "n".repeat(MAX_NAME + 1)));
+        fs::write(&car, text).unwrap();
+        fs::remove_file(dir.path().join("heaplens.db")).unwrap();
+        let (s, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!((rec.rows_restored.len(), rec.unlisted.clone()), (1, vec![orphan.clone()]));
         // a row whose file vanished is reported, not served
         fs::remove_file(s.object_path(&kept.snapshot.sha256)).unwrap();
         drop(s);

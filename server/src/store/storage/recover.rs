@@ -6,8 +6,8 @@
 //! crash), and derived files whose snapshot file is gone (a saved index, a sidecar no row names).
 
 use super::durable::{read_sidecar, sync_dir, write_sidecar, SIDECAR_SUFFIX, TMP_SUFFIX};
-use super::local::{is_sha, LocalStorage};
-use super::{content_id, SnapshotStorage, StorageError, StoredSnapshot};
+use super::local::{check_tags, is_sha, LocalStorage, MAX_NAME, MAX_NOTE};
+use super::{check_text, content_id, SnapshotStorage, StorageError, StoredSnapshot};
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 
@@ -36,6 +36,16 @@ struct Found {
     hls: BTreeSet<String>,
     idx: BTreeSet<String>,
     meta: BTreeSet<String>,
+}
+
+/// Whether a sidecar's values are ones a client could have set (a sidecar is read like any
+/// file: one that is not is ignored, and the snapshot listed from its own META).
+fn plausible(s: &StoredSnapshot) -> bool {
+    check_text("the name", &s.name, MAX_NAME).is_ok()
+        && check_text("the note", &s.note, MAX_NOTE).is_ok()
+        && check_text("the uploader", &s.uploader, MAX_NAME).is_ok()
+        && check_tags(&s.tags).is_ok()
+        && s.created.is_finite()
 }
 
 impl LocalStorage {
@@ -87,7 +97,7 @@ impl LocalStorage {
                         r.sidecars_written += 1;
                     }
                 }
-                None => match read_sidecar(&path, sha) {
+                None => match read_sidecar(&path, sha).filter(|s| plausible(s)) {
                     Some(s) => restored.push(s),
                     None => r.unlisted.push(sha.clone()),
                 },
