@@ -47,8 +47,15 @@ pub struct LocalStorage {
     next_temp: AtomicU64,
 }
 
+/// Now, in Unix seconds to the microsecond: at most 16 digits, so the time reads back from
+/// the sidecar's JSON to the same `f64` the database holds.
 fn now() -> f64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    to_micros(t)
+}
+
+pub(crate) fn to_micros(t: f64) -> f64 {
+    (t * 1e6).round() / 1e6
 }
 
 pub(super) fn is_sha(s: &str) -> bool {
@@ -140,7 +147,7 @@ impl LocalStorage {
             tags: normal_tags(new.tags),
             note: new.note,
             uploader: new.uploader,
-            created,
+            created: to_micros(created),
             file_size: m.len(),
             facts: new.facts,
         };
