@@ -2,7 +2,7 @@
 many times at random moments while several clients upload snapshots; after each kill a new
 server starts on the same folder. Afterwards every snapshot the server ever confirmed (201 or
 200) is listed and serves its table, nothing half-written is listed, every listed snapshot's
-bytes hash to its id, and no temporary or orphan file is left.
+bytes hash to its id, and no temporary or stray file is left.
 """
 
 import hashlib
@@ -108,7 +108,7 @@ def test_kill_dash_nine_during_uploads_never_lists_half_a_snapshot(tmp_path):
     finally:
         server.kill()
         server.wait()
-    # after a clean start, no temporary or orphan file is left
+    # after a clean start, no temporary or stray file is left
     server, url = _start(data)
     server.kill()
     server.wait()
@@ -117,5 +117,6 @@ def test_kill_dash_nine_during_uploads_never_lists_half_a_snapshot(tmp_path):
              for f in os.listdir(os.path.join(data, 'objects', d))]
     on_disk = sorted(f[:-4] for f in names if f.endswith('.hls'))
     assert on_disk == sorted(s['store']['sha256'] for s in listed)
-    # besides the snapshots, only their saved indexes (no half-written one)
-    assert all(f.endswith('.hls') or (f.endswith('.idx') and f[:-4] in on_disk) for f in names), names
+    # besides the snapshots, only their saved indexes and metadata sidecars (no half-written one)
+    assert all(f.endswith('.hls') or (f.endswith('.idx') and f[:-4] in on_disk)
+               or (f.endswith('.meta.json') and f[:-10] in on_disk) for f in names), names

@@ -262,4 +262,21 @@ async fn saved_indexes_make_a_restart_load_without_indexing() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_ne!(std::fs::read(&idx).unwrap(), bytes, "the damaged index was replaced");
+    drop(app3);
+
+    // an index of another format version (checksum right): refused, indexed again, replaced
+    let mut old = std::fs::read(&idx).unwrap();
+    assert_eq!(heaplens_engine::format::index_file::version_of(&old), Some(2));
+    old[6..8].copy_from_slice(b"01");
+    std::fs::write(&idx, &old).unwrap();
+    let app4 = app(dir.path(), 1 << 30);
+    let (status, again) = send(&app4, "GET", &format!("/api/snapshots/{id}/table?by=rcs&all=true"), vec![]).await;
+    assert_eq!((status, &again), (StatusCode::OK, &after));
+    for _ in 0..200 {
+        if std::fs::read(&idx).is_ok_and(|b| heaplens_engine::format::index_file::version_of(&b) == Some(2)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(heaplens_engine::format::index_file::version_of(&std::fs::read(&idx).unwrap()), Some(2));
 }

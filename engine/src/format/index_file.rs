@@ -2,11 +2,14 @@
 //! indexing again: kinds, reverse edges, reachability, rcs/via classes, the `byid`/`byidset`
 //! orders and (when built) the dominator tree, as flat little-endian arrays.
 //!
-//! Layout: `HLSIDX01`, the key it was made for (the snapshot's SHA-256: an index never
-//! applies to other bytes), then each array as a u64 length and its items, then a CRC-32 of
-//! everything before it. [`load`] checks the magic, the key, every length against the
-//! snapshot and the checksum, and answers an error (the caller then indexes afresh) rather
-//! than a wrong heap.
+//! Layout: `HLSIDX` and the format version as two ASCII digits ([`INDEX_VERSION`]: `HLSIDX02`),
+//! the key it was made for (the snapshot's SHA-256: an index never applies to other bytes),
+//! then each array as a u64 length and its items, then a CRC-32 of everything before it.
+//! [`load`] checks the magic and the version (an index of another version is refused, not
+//! guessed at), the checksum, the key, and then every array against the snapshot: lengths, id
+//! ranges, offsets in order (`index_check.rs`; a right checksum over wrong values is refused
+//! too). It answers an error (the caller then indexes afresh) rather than a wrong heap or a
+//! panic.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -19,7 +22,24 @@ use crate::heap::kinds::Kinds;
 use crate::heap::snapshot::Snapshot;
 use crate::heap::{Heap, Reverse};
 
-const MAGIC: &[u8; 8] = b"HLSIDX01";
+/// The first bytes of an index file, followed by the version as two ASCII digits.
+const MAGIC_PREFIX: &[u8; 6] = b"HLSIDX";
+/// The index format this engine writes and reads; any change of layout or meaning bumps it
+/// (1: the first layout, without checked values).
+pub const INDEX_VERSION: u32 = 2;
+
+fn magic() -> [u8; 8] {
+    let mut m = [0u8; 8];
+    m[..6].copy_from_slice(MAGIC_PREFIX);
+    m[6..].copy_from_slice(format!("{:02}", INDEX_VERSION % 100).as_bytes());
+    m
+}
+
+/// The version an index file says it has (`None`: not an index file).
+pub fn version_of(bytes: &[u8]) -> Option<u32> {
+    let digits = bytes.get(6..8).filter(|_| bytes.starts_with(MAGIC_PREFIX))?;
+    digits.iter().all(u8::is_ascii_digit).then(|| u32::from(digits[0] - b'0') * 10 + u32::from(digits[1] - b'0'))
+}
 
 /// Why a saved index cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -118,7 +138,11 @@ impl In<'_> {
     }
     fn bools(&mut self) -> Result<Vec<bool>, IndexError> {
         let n = self.len(1)?;
-        Ok(self.take(n)?.iter().map(|&b| b != 0).collect())
+        let b = self.take(n)?;
+        if b.iter().any(|&x| x > 1) {
+            return Err(bad("a flag is neither 0 nor 1"));
+        }
+        Ok(b.iter().map(|&x| x == 1).collect())
     }
     fn strings(&mut self) -> Result<Vec<String>, IndexError> {
         let n = self.len(8)?;
@@ -135,7 +159,7 @@ impl In<'_> {
 /// if it was built).
 pub fn save(heap: &Heap, key: &str, w: impl Write) -> std::io::Result<()> {
     let mut o = Out { w, crc: crc32fast::Hasher::new(), chunk: Vec::new() };
-    o.bytes(MAGIC)?;
+    o.bytes(&magic())?;
     o.strings(&[key.to_owned()])?;
     let k = &heap.kinds;
     o.strings(&k.labels)?;
@@ -175,8 +199,13 @@ pub fn save(heap: &Heap, key: &str, w: impl Write) -> std::io::Result<()> {
 
 /// The heap of `snap` with the indexes saved in `bytes` for the snapshot `key`.
 pub fn load(snap: Snapshot, key: &str, bytes: &[u8]) -> Result<Heap, IndexError> {
-    if bytes.len() < MAGIC.len() + 4 || &bytes[..8] != MAGIC {
-        return Err(bad("not a heaplens index file"));
+    match version_of(bytes) {
+        None => return Err(bad("not a heaplens index file")),
+        Some(v) if v != INDEX_VERSION => {
+            return Err(bad(format!("index format version {v}; this engine reads version {INDEX_VERSION}")))
+        }
+        Some(_) if bytes.len() < 8 + 4 => return Err(bad("truncated")),
+        Some(_) => {}
     }
     let (body, tail) = bytes.split_at(bytes.len() - 4);
     if crc32fast::hash(body) != u32::from_le_bytes(tail.try_into().expect("4 bytes")) {
@@ -186,8 +215,6 @@ pub fn load(snap: Snapshot, key: &str, bytes: &[u8]) -> Result<Heap, IndexError>
     if r.strings()? != [key.to_owned()] {
         return Err(bad("made for other bytes"));
     }
-    let n = snap.object_count();
-    let e = snap.edge_count();
     let labels = r.strings()?;
     let kind_of = r.u32s()?;
     let (ok, ov) = (r.u32s()?, r.u32s()?);
@@ -207,28 +234,29 @@ pub fn load(snap: Snapshot, key: &str, bytes: &[u8]) -> Result<Heap, IndexError>
     }
     let dominators = match r.u64()? {
         0 => None,
-        _ => Some(Dominators {
+        1 => Some(Dominators {
             idom: r.u32s()?,
             retained: r.u64s()?,
             order: r.u32s()?,
             tree_pre: r.u32s()?,
             tree_len: r.u32s()?,
         }),
+        _ => return Err(bad("the dominator tree's flag is neither 0 nor 1")),
     };
     if r.at != body.len() {
         return Err(bad("trailing bytes"));
     }
-    let sizes_ok = kinds.kind_of.len() == n
-        && rev.start.len() == n + 1
-        && rev.edge.len() == e
-        && rev.source.len() == e
-        && reachable.len() == n
-        && classes.iter().all(|c| c.of.len() == n && !c.start.is_empty())
-        && modes.iter().all(|m| m.order.len() <= n)
-        && dominators.as_ref().is_none_or(|d| d.idom.len() == n && d.retained.len() == n && d.tree_pre.len() == n);
-    if !sizes_ok {
-        return Err(bad("arrays do not fit the snapshot"));
-    }
+    let modes_of = [&modes[0], &modes[1]];
+    super::index_check::check(
+        &snap,
+        &kinds,
+        &rev,
+        &reachable,
+        &classes[0],
+        &classes[1],
+        modes_of,
+        dominators.as_ref(),
+    )?;
     let mut classes = classes.into_iter();
     let mut modes = modes.into_iter();
     let (rcs, via) = (classes.next().expect("two"), classes.next().expect("two"));
@@ -293,6 +321,6 @@ mod tests {
         let other = Heap::new(crate::read_snapshot(&crate::testing::small_snapshot()).unwrap());
         let mut b = Vec::new();
         save(&other, "abc", &mut b).unwrap();
-        assert_eq!(load(small_snap(), "abc", &b).unwrap_err().0, "arrays do not fit the snapshot");
+        assert!(load(small_snap(), "abc", &b).unwrap_err().0.contains("where the snapshot needs"));
     }
 }

@@ -3,6 +3,7 @@
 //! [`EdgeName`] says) and a heap's saved indexes ([`index_file`]).
 
 mod error;
+mod index_check;
 pub mod index_file;
 mod reader;
 mod writer;

@@ -63,7 +63,7 @@ impl SetClasses {
 /// The root's kind label in rcs rows, as heapy prints it.
 pub const ROOT_KIND: &str = "guppy.heapy.heapyc.RootStateType";
 /// Item standing for the root among rcs items (kind ids are smaller).
-const ROOT_ITEM: u32 = u32::MAX - 1;
+pub(crate) const ROOT_ITEM: u32 = u32::MAX - 1;
 
 /// `rcs`: per object, the kinds of its referrers that the root reaches.
 pub fn rcs(s: &Snapshot, kinds: &Kinds, rev: &crate::heap::Reverse, reachable: &[bool]) -> SetClasses {

@@ -162,15 +162,10 @@ impl Auth {
 }
 
 /// Writes a file only its owner can read.
+/// Writes the key whole or not at all (a temporary file, mode 0600, fsynced, renamed, the
+/// folder fsynced): a crash never leaves a half-written key that would sign nothing again.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    crate::store::storage::durable::write_atomic(path, bytes, Some(0o600))
 }
 
 /// A cookie's value from the request's `Cookie` headers.
@@ -272,6 +267,28 @@ mod tests {
         let a = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
         let b = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
         assert_eq!(b.share_ok(&a.share_token("x", 0)).as_deref(), Some("x"), "links survive a restart");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_crash_while_writing_the_key_breaks_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret.key");
+        // a crash before the first key was renamed into place: a half-written temporary file
+        std::fs::write(dir.path().join("secret.key.tmp"), b"half a k").unwrap();
+        let a = Auth::new(None, Some(&file)).unwrap();
+        assert!(!dir.path().join("secret.key.tmp").exists());
+        // a crash while writing a key again: the key in place is kept
+        std::fs::write(dir.path().join("secret.key.tmp"), b"half a k").unwrap();
+        let b = Auth::new(None, Some(&file)).unwrap();
+        let c = Auth::new(None, Some(&file)).unwrap();
+        let link = a.share_token("x", 0);
+        assert_eq!(b.share_ok(&link).as_deref(), Some("x"), "the key survives restarts");
+        assert_eq!(c.share_ok(&link).as_deref(), Some("x"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

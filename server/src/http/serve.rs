@@ -55,7 +55,7 @@ pub async fn serve(opts: Serve) -> Result<(), String> {
     }
     let key_file = data.as_ref().map(|d| d.join("secret.key"));
     if let Some(d) = &data {
-        std::fs::create_dir_all(d).map_err(|e| format!("--data {}: {e}", d.display()))?;
+        crate::store::storage::durable::create_dir_durable(d).map_err(|e| format!("--data {}: {e}", d.display()))?;
     }
     let auth = Auth::new(token, key_file.as_deref()).map_err(|e| format!("access: {e}"))?;
     if let Some(dir) = &static_dir {
@@ -68,7 +68,7 @@ pub async fn serve(opts: Serve) -> Result<(), String> {
             let (store, recovery) =
                 Store::open(dir, memory_budget).map_err(|e| format!("--data {}: {e}", dir.display()))?;
             if recovery != Default::default() {
-                tracing::warn!(?recovery, "cleaned up after an earlier crash");
+                tracing::warn!(?recovery, "store repaired after an earlier crash or a lost database");
             }
             store
         }

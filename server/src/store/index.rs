@@ -37,14 +37,15 @@ pub(super) fn index_target(info: &SnapshotInfo, file: Option<&Path>) -> Option<(
     Some((dir.join(format!("{sha}.idx")), sha))
 }
 
-/// Writes the index atomically: a temporary file, fsynced, renamed.
+/// Writes the index atomically: a temporary file, fsynced, renamed, the folder fsynced.
 fn save_index(heap: &Heap, sha: &str, path: &Path) -> std::io::Result<()> {
     let tmp = path.with_extension("idx.part");
     let mut f = std::fs::File::create(&tmp)?;
     heaplens_engine::format::index_file::save(heap, sha, std::io::BufWriter::new(&mut f))?;
     f.sync_all()?;
     drop(f);
-    std::fs::rename(&tmp, path)
+    std::fs::rename(&tmp, path)?;
+    super::storage::durable::sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
 /// Loads a stored snapshot, from its saved index when there is a good one.

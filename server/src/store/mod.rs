@@ -10,7 +10,7 @@
 //! `demo.hls`). Heaps inserted directly ([`Store::insert`], tests) have name-derived ids only.
 //!
 //! Also here: the [`series`] of heapy dump files, the saved [`index`]es of stored snapshots,
-//! the snapshots' [`info`], the [`cache`]s a loaded heap keeps, opening a file for a command
+//! files listed again from their own META ([`restore`]), the snapshots' [`info`], the [`cache`]s a loaded heap keeps, opening a file for a command
 //! ([`open`]), the store's [`routes`] and the `redact` command ([`cli`]).
 
 pub mod cache;
@@ -18,6 +18,7 @@ pub mod cli;
 pub mod index;
 pub mod info;
 pub mod open;
+mod restore;
 pub mod routes;
 pub mod series;
 pub mod storage;
@@ -171,6 +172,7 @@ impl Store {
     /// heaps are kept within `budget` bytes.
     pub fn open(dir: &Path, budget: u64) -> Result<(Store, storage::local::Recovery), StorageError> {
         let (local, recovery) = LocalStorage::open(dir)?;
+        let adopt_failed = restore::adopt_unlisted(&local, &recovery.unlisted);
         let storage: Arc<dyn SnapshotStorage> = Arc::new(local);
         let store = Store {
             inner: RwLock::new(Inner::default()),
@@ -200,6 +202,7 @@ impl Store {
                 inner.order.push(s.id.clone());
                 inner.by_id.insert(s.id.clone(), Entry { info, file, loaded: None, last_used: 0 });
             }
+            inner.failed.extend(adopt_failed);
         }
         Ok((store, recovery))
     }

@@ -1,11 +1,15 @@
 //! The embedded store: a data folder holding `objects/ab/<sha256>.hls` (the bytes, by
-//! content), `tmp/` (uploads in progress) and `heaplens.db` (SQLite: metadata and tags).
+//! content) with `<sha256>.meta.json` beside each (its metadata, from which its row can be
+//! rebuilt), `tmp/` (uploads in progress) and `heaplens.db` (SQLite: metadata and tags).
 //!
-//! A file is written to `tmp/`, fsynced, renamed under `objects/` (atomic on one volume),
-//! the folder fsynced, and only then its row committed in one transaction. At start,
-//! [`LocalStorage::open`] empties `tmp/` and deletes files no row names (left by a crash
-//! between rename and commit, or between a delete's commit and unlink).
+//! A file's sidecar is written (atomically), then the file, streamed to `tmp/`, is fsynced,
+//! renamed under `objects/` (atomic on one volume), the folder fsynced, and only then its row
+//! committed in one transaction. At start, [`LocalStorage::open`] empties `tmp/` and rebuilds
+//! rows from the files ([`recover`](super::recover)): a snapshot file is never deleted because
+//! the database does not name it.
 
+use super::durable::{create_dir_durable, sidecar_path, sync_dir, write_sidecar};
+pub use super::recover::Recovery;
 use super::{check_text, content_id, MetaPatch, NewSnapshot, Put, SnapshotStorage, StorageError, StoredSnapshot};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::fs;
@@ -37,38 +41,33 @@ pub const MAX_TAG: usize = 64;
 pub const MAX_TAGS: usize = 32;
 pub const MAX_NOTE: usize = 10_000;
 
-/// What [`LocalStorage::open`] cleaned up after an earlier crash.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Recovery {
-    pub temp_files_removed: usize,
-    pub orphan_files_removed: usize,
-    /// Rows whose file is gone (listed as failed, not served).
-    pub missing_files: Vec<String>,
-}
-
 pub struct LocalStorage {
-    dir: PathBuf,
+    pub(super) dir: PathBuf,
     db: Mutex<Connection>,
     next_temp: AtomicU64,
 }
 
+/// Now, in Unix seconds to the microsecond: at most 16 digits, so the time reads back from
+/// the sidecar's JSON to the same `f64` the database holds.
 fn now() -> f64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    to_micros(t)
 }
 
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    fs::File::open(dir)?.sync_all()
+pub(crate) fn to_micros(t: f64) -> f64 {
+    (t * 1e6).round() / 1e6
 }
 
-fn is_sha(s: &str) -> bool {
+pub(super) fn is_sha(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 impl LocalStorage {
-    /// Opens (creating if needed) the store in `dir` and cleans up after any crash.
+    /// Opens (creating if needed) the store in `dir`, cleans up after any crash and rebuilds
+    /// the rows the database lacks from the files (see [`Recovery`]).
     pub fn open(dir: &Path) -> Result<(LocalStorage, Recovery), StorageError> {
-        fs::create_dir_all(dir.join("objects"))?;
-        fs::create_dir_all(dir.join("tmp"))?;
+        create_dir_durable(&dir.join("objects"))?;
+        create_dir_durable(&dir.join("tmp"))?;
         let db = Connection::open(dir.join("heaplens.db"))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
@@ -79,48 +78,13 @@ impl LocalStorage {
         Ok((store, recovery))
     }
 
-    fn object_path(&self, sha: &str) -> PathBuf {
+    /// Where the bytes with this SHA-256 are kept (`objects/ab/<sha256>.hls`).
+    pub fn object_path(&self, sha: &str) -> PathBuf {
         self.dir.join("objects").join(&sha[..2]).join(format!("{sha}.hls"))
     }
 
-    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(super) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn recover(&self) -> Result<Recovery, StorageError> {
-        let mut r = Recovery::default();
-        for e in fs::read_dir(self.dir.join("tmp"))? {
-            let p = e?.path();
-            if p.is_file() && fs::remove_file(&p).is_ok() {
-                r.temp_files_removed += 1;
-            }
-        }
-        let known: std::collections::HashSet<String> = {
-            let db = self.db();
-            let mut st = db.prepare("SELECT sha256 FROM snapshots")?;
-            let rows = st.query_map([], |row| row.get::<_, String>(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for shard in fs::read_dir(self.dir.join("objects"))? {
-            let shard = shard?.path();
-            if !shard.is_dir() {
-                continue;
-            }
-            for e in fs::read_dir(&shard)? {
-                let p = e?.path();
-                let sha = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-                if !known.contains(sha) && fs::remove_file(&p).is_ok() {
-                    r.orphan_files_removed += 1;
-                }
-            }
-        }
-        for sha in &known {
-            if !self.object_path(sha).is_file() {
-                r.missing_files.push(content_id(sha));
-            }
-        }
-        r.missing_files.sort();
-        Ok(r)
     }
 
     fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSnapshot> {
@@ -144,7 +108,7 @@ impl LocalStorage {
         Ok(s)
     }
 
-    fn get_in(db: &Connection, id: &str) -> Result<Option<StoredSnapshot>, StorageError> {
+    pub(super) fn get_in(db: &Connection, id: &str) -> Result<Option<StoredSnapshot>, StorageError> {
         let row = db
             .query_row(
                 "SELECT id, sha256, name, note, uploader, created, file_size, facts FROM snapshots WHERE id = ?1",
@@ -154,9 +118,58 @@ impl LocalStorage {
             .optional()?;
         row.map(|s| Self::with_tags(db, s)).transpose()
     }
+
+    pub(super) fn insert_row(tx: &Connection, s: &StoredSnapshot) -> Result<(), StorageError> {
+        tx.execute(
+            "INSERT INTO snapshots (id, sha256, name, note, uploader, created, file_size, facts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![s.id, s.sha256, s.name, s.note, s.uploader, s.created, s.file_size as i64, s.facts.to_string()],
+        )?;
+        for t in &s.tags {
+            tx.execute("INSERT OR IGNORE INTO tags (id, tag) VALUES (?1, ?2)", params![s.id, t])?;
+        }
+        Ok(())
+    }
+
+    /// Lists a stored file that has neither row nor sidecar ([`Recovery::unlisted`]) with the
+    /// metadata read from the snapshot itself, stored at `created` (its file's mtime); its
+    /// sidecar is written too. `None` when there is no such file or its id is taken.
+    pub fn adopt(&self, sha256: &str, new: NewSnapshot, created: f64) -> Result<Option<StoredSnapshot>, StorageError> {
+        if !is_sha(sha256) {
+            return Err(StorageError::Invalid(format!("not a SHA-256: {sha256:?}")));
+        }
+        let path = self.object_path(sha256);
+        let Ok(m) = fs::metadata(&path) else { return Ok(None) };
+        let s = StoredSnapshot {
+            id: content_id(sha256),
+            sha256: sha256.to_owned(),
+            name: new.name,
+            tags: normal_tags(new.tags),
+            note: new.note,
+            uploader: new.uploader,
+            created: to_micros(created),
+            file_size: m.len(),
+            facts: new.facts,
+        };
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        if Self::get_in(&tx, &s.id)?.is_some() {
+            return Ok(None);
+        }
+        write_sidecar(&path, &s)?;
+        Self::insert_row(&tx, &s)?;
+        tx.commit()?;
+        Ok(Some(s))
+    }
 }
 
-fn check_tags(tags: &[String]) -> Result<(), StorageError> {
+fn normal_tags(mut tags: Vec<String>) -> Vec<String> {
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+pub(super) fn check_tags(tags: &[String]) -> Result<(), StorageError> {
     if tags.len() > MAX_TAGS {
         return Err(StorageError::Invalid(format!("at most {MAX_TAGS} tags")));
     }
@@ -193,36 +206,28 @@ impl SnapshotStorage for LocalStorage {
         }
         let path = self.object_path(sha256);
         let shard = path.parent().expect("object path has a folder");
-        fs::create_dir_all(shard)?;
-        fs::File::open(temp)?.sync_all()?;
-        fs::rename(temp, &path)?;
-        sync_dir(shard)?;
-        let file_size = fs::metadata(&path)?.len();
+        create_dir_durable(shard)?;
+        let temp_file = fs::File::open(temp)?;
+        let file_size = temp_file.metadata()?.len();
         let s = StoredSnapshot {
             id: id.clone(),
             sha256: sha256.to_owned(),
             name: new.name,
-            tags: {
-                let mut t = new.tags;
-                t.sort();
-                t.dedup();
-                t
-            },
+            tags: normal_tags(new.tags),
             note: new.note,
             uploader: new.uploader,
             created: now(),
             file_size,
             facts: new.facts,
         };
+        // the metadata first: a crash after the rename lists the file with it at the next start
+        write_sidecar(&path, &s)?;
+        temp_file.sync_all()?;
+        drop(temp_file);
+        fs::rename(temp, &path)?;
+        sync_dir(shard)?;
         let tx = db.transaction()?;
-        tx.execute(
-            "INSERT INTO snapshots (id, sha256, name, note, uploader, created, file_size, facts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![s.id, s.sha256, s.name, s.note, s.uploader, s.created, s.file_size as i64, s.facts.to_string()],
-        )?;
-        for t in &s.tags {
-            tx.execute("INSERT INTO tags (id, tag) VALUES (?1, ?2)", params![s.id, t])?;
-        }
+        Self::insert_row(&tx, &s)?;
         tx.commit()?;
         Ok(Put { snapshot: s, duplicate: false })
     }
@@ -275,6 +280,10 @@ impl SnapshotStorage for LocalStorage {
             }
         }
         let out = Self::get_in(&tx, id)?;
+        if let Some(s) = &out {
+            // beside the bytes before the commit: a failed write changes nothing
+            write_sidecar(&self.object_path(&s.sha256), s)?;
+        }
         tx.commit()?;
         Ok(out)
     }
@@ -287,13 +296,16 @@ impl SnapshotStorage for LocalStorage {
         tx.commit()?;
         drop(db);
         let path = self.object_path(&s.sha256);
-        // the saved index (derived data) first, then the bytes
+        // the saved index (derived data) first, then the bytes, then their metadata (a crash
+        // before the bytes are gone lists the snapshot again at the next start: never lost)
         let _ = fs::remove_file(path.with_extension("idx"));
         match fs::remove_file(&path) {
-            Ok(()) => sync_dir(path.parent().expect("object folder"))?,
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
+        let _ = fs::remove_file(sidecar_path(&path));
+        sync_dir(path.parent().expect("object folder"))?;
         Ok(true)
     }
 }
@@ -356,7 +368,7 @@ mod tests {
     }
 
     #[test]
-    fn a_crash_leaves_nothing_half_listed() {
+    fn a_crash_leaves_nothing_half_listed_and_deletes_no_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let (s, _) = LocalStorage::open(dir.path()).unwrap();
         let kept = upload(&s, b"kept", "kept.hls");
@@ -367,9 +379,30 @@ mod tests {
         fs::write(s.object_path(&orphan), b"orphan").unwrap();
         drop(s);
         let (s, rec) = LocalStorage::open(dir.path()).unwrap();
-        assert_eq!((rec.temp_files_removed, rec.orphan_files_removed), (1, 1));
+        assert_eq!((rec.temp_files_removed, rec.stray_files_removed), (1, 0));
+        assert_eq!(rec.unlisted, vec![orphan.clone()], "kept, for the store to list from its META");
         assert_eq!(s.list().unwrap(), vec![kept.snapshot.clone()]);
-        assert!(!s.object_path(&orphan).exists());
+        assert_eq!(fs::read(s.object_path(&orphan)).unwrap(), b"orphan");
+        let adopted = s.adopt(&orphan, NewSnapshot { name: "found".into(), ..Default::default() }, 5.0).unwrap();
+        assert_eq!(adopted.unwrap().created, 5.0);
+        // the database lost: every row comes back from the sidecars
+        drop(s);
+        for f in ["heaplens.db", "heaplens.db-wal", "heaplens.db-shm"] {
+            let _ = fs::remove_file(dir.path().join(f));
+        }
+        let (s, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!(rec.rows_restored.len(), 2, "{rec:?}");
+        assert_eq!(s.list().unwrap().iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), vec!["found", "kept.hls"]);
+        // a sidecar whose values no client could have set is not trusted: listed from META instead
+        drop(s);
+        let car = super::super::durable::sidecar_path(
+            &dir.path().join("objects").join(&orphan[..2]).join(format!("{orphan}.hls")),
+        );
+        let text = fs::read_to_string(&car).unwrap().replace("\"found\"", &format!("\"{}\"", "n".repeat(MAX_NAME + 1)));
+        fs::write(&car, text).unwrap();
+        fs::remove_file(dir.path().join("heaplens.db")).unwrap();
+        let (s, rec) = LocalStorage::open(dir.path()).unwrap();
+        assert_eq!((rec.rows_restored.len(), rec.unlisted.clone()), (1, vec![orphan.clone()]));
         // a row whose file vanished is reported, not served
         fs::remove_file(s.object_path(&kept.snapshot.sha256)).unwrap();
         drop(s);

@@ -9,10 +9,13 @@
 //!   metadata committed in one transaction (a crash at any moment never lists half a snapshot);
 //! - the id is derived from the content, so a link keeps pointing at the same bytes, and a
 //!   duplicate upload returns the snapshot already stored;
-//! - deleting removes the metadata first, then the bytes (a crash leaves at most an unlisted
-//!   file, collected at the next start).
+//! - deleting removes the metadata first, then the bytes;
+//! - no snapshot file is ever deleted because the metadata does not name it: the metadata is
+//!   rebuilt from the files (the local store keeps a sidecar beside each file, `durable.rs`).
 
+pub mod durable;
 pub mod local;
+mod recover;
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
