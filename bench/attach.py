@@ -2,7 +2,7 @@
 beside what `heaplens.dump()` inside the same kind of process costs.
 
     python bench/attach.py --heaplens target/release/heaplens [--sizes 1000000 3000000]
-        [--python PYTHON] [--repeat 3]
+        [--python PYTHON] [--repeat 3] [--fork]
 
 For each size, a target process (PYTHON, default this one) builds `service_heap.build(N)`,
 starts a ticker thread that sleeps 1 ms in a loop and records the longest gap between
@@ -75,7 +75,7 @@ def ask(p, sig, out):
         return json.load(f)
 
 
-def one(heaplens, python, n, tmp):
+def one(heaplens, python, n, tmp, fork=False):
     out = os.path.join(tmp, 'report-%d.json' % n)
     snap = os.path.join(tmp, 'inside-%d.hls' % n)
     script = os.path.join(tmp, 'target-%d.py' % n)
@@ -86,8 +86,8 @@ def one(heaplens, python, n, tmp):
         assert p.stdout.readline() == b'ready\n'
         ask(p, signal.SIGUSR1, out)  # reset the gap after building
         t0 = time.perf_counter()
-        r = subprocess.run([heaplens, 'attach', str(p.pid), '--out', os.path.join(tmp, 'attach-%d.hls' % n)],
-                           capture_output=True, text=True)
+        r = subprocess.run([heaplens, 'attach', str(p.pid), '--out', os.path.join(tmp, 'attach-%d.hls' % n)]
+                           + (['--fork'] if fork else []), capture_output=True, text=True)
         wall = time.perf_counter() - t0
         assert r.returncode == 0, r.stderr
         route = 'PEP 768' if 'PEP 768' in r.stderr else 'gdb'
@@ -108,6 +108,7 @@ def main(argv):
     ap.add_argument('--sizes', type=int, nargs='+', default=[1_000_000, 3_000_000])
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--tmp', default='/tmp/heaplens-attach-bench')
+    ap.add_argument('--fork', action='store_true', help='attach --fork (needs the native walker in PYTHON)')
     a = ap.parse_args(argv)
     os.makedirs(a.tmp, exist_ok=True)
     version = subprocess.run([a.python, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
@@ -116,14 +117,14 @@ def main(argv):
           '| dump() inside (s) | pause of dump() inside (s) | walker |')
     print('|---|---|---|---|---|---|---|---|')
     for n in a.sizes:
-        runs = [one(a.heaplens, a.python, n, a.tmp) for _ in range(a.repeat)]
+        runs = [one(a.heaplens, a.python, n, a.tmp, a.fork) for _ in range(a.repeat)]
         walls = sorted(r['wall'] for r in runs)
         pauses = sorted(r['pause'] for r in runs)
         inside = sorted(r['inside_dump'] for r in runs)
         ipause = sorted(r['inside_pause'] for r in runs)
         med = lambda xs: xs[len(xs) // 2]  # noqa: E731
         print('| %s | %d | %s | %.2f / %.2f / %.2f | %.2f (max %.2f) | %.2f | %.2f | %s |' % (
-            version, runs[0]['objects'], runs[0]['route'], walls[0], med(walls), walls[-1],
+            version, runs[0]['objects'], runs[0]['route'] + (' --fork' if a.fork else ''), walls[0], med(walls), walls[-1],
             med(pauses), pauses[-1], med(inside), med(ipause), runs[0]['walker']))
         sys.stdout.flush()
 

@@ -10,9 +10,11 @@ no other thread of the program exists there, so nothing changes under the walk.
 
 In the child, before any bytecode runs: every signal handler is reset to the default
 action (no handler of the program runs there; ``kill`` ends it), the GIL's mutexes and
-condition variables are made new (the threads that waited on them are gone, and glibc
-would wait for them forever at the first release of the GIL), the GC is off (a
-collection would run finalizers), and ``alarm(watchdog)`` ends the child if it is still
+condition variables are made new and a pending switch request is served by handing the
+GIL to a short-lived thread of the child and back (the threads that waited for the GIL
+are gone: glibc would wait for them forever at its first release, and CPython's
+``drop_gil`` would wait for one of them to take it), the GC is off (a collection would
+run finalizers), and ``alarm(watchdog)`` ends the child if it is still
 running then: a lock that another thread held at the moment of the fork (the interpreter's
 thread-list lock, a C library's mutex) is never released in the child, and the
 watchdog turns such a deadlock into a clear error.  The child walks, writes

@@ -37,7 +37,7 @@ PRELUDE = textwrap.dedent('''
 
     def alloc(n):
         mine = [InThread() for _ in range(n)]  # held only by this thread's frame
-        started.wait()
+        started.wait(60)
         x = []
         while not stop.is_set():
             x.append({'a': [1, 2, 3], 'b': str(len(x))})
@@ -46,10 +46,10 @@ PRELUDE = textwrap.dedent('''
         return mine
 
     keep = [Marker() for _ in range(7)]
-    threads = [threading.Thread(target=alloc, args=(11,)) for _ in range(3)]
+    threads = [threading.Thread(target=alloc, args=(11,), daemon=True) for _ in range(3)]
     for t in threads:
         t.start()
-    started.wait()
+    started.wait(60)
 
     def zombies():
         out = []
@@ -72,9 +72,10 @@ for t in threads:
 '''
 
 
-def run(body, tmp_path, timeout=300, env=None):
+def run(body, tmp_path, timeout=900, env=None):
     script = tmp_path / 'prog.py'
-    script.write_text(PRELUDE + textwrap.dedent(body) + EPILOGUE)
+    body = textwrap.indent(textwrap.dedent(body), '    ')
+    script.write_text(PRELUDE + 'try:\n' + body + 'finally:\n' + textwrap.indent(EPILOGUE, '    '))
     e = dict(os.environ)
     e.pop('HEAPLENS_PURE_PYTHON', None)
     e.update(env or {})

@@ -17,10 +17,11 @@ use pyo3::prelude::*;
 ///   child as it would a plain process (ignored signals stay ignored);
 /// * SIGALRM is unblocked and `alarm(watchdog)` ends the child if it still runs then
 ///   (a lock that another thread held when the process forked is never released there);
-/// * the GIL's condition variables and mutexes are made new (`repair_gil`): the other
-///   threads that waited on them do not exist in the child, and glibc's
-///   `pthread_cond_signal` waits for such waiters forever, so the first release of the
-///   GIL (any I/O, any switch request) would hang;
+/// * the GIL's condition variables and mutexes are made new and a pending switch request
+///   is served (`repair_gil`): the other threads that waited on them do not exist in the
+///   child, glibc's `pthread_cond_signal` waits for such waiters forever, and CPython's
+///   `drop_gil` waits for a requesting thread to take the GIL, so the first release of the
+///   GIL (any I/O, any switch) would hang;
 /// * `before()` is called (`gc.disable`: a collection would run the program's finalizers).
 ///
 /// If the GIL cannot be repaired the child writes a JSON report to `report_fd` and
@@ -102,9 +103,14 @@ struct Gil {
 }
 
 /// What `PyOS_AfterFork_Child` does to the GIL (CPython's `recreate_gil`), without
-/// deleting the other threads' states: new mutexes and condition variables, and no
-/// `last_holder`, so that a pending switch request does not make this thread wait for
-/// another to take the GIL (none will); the next `take_gil` clears the request.
+/// deleting the other threads' states: new mutexes and condition variables.  Then one
+/// hand-over of the GIL to a short-lived thread of the child and back: a thread that
+/// waited for the GIL when the process forked may have asked for it (a switch request),
+/// and CPython's `drop_gil` then waits until another thread has taken it: only a thread
+/// that exists can, so this one does (`PyGILState_Ensure`, `PyGILState_Release`), which
+/// also clears the request.  (`drop_gil` records its caller as the last holder, so no
+/// field can be reset instead; the request itself sits at offsets that change with
+/// every version.)
 unsafe fn repair_gil(interval_us: u64, monotonic: bool) -> Result<(), String> {
     let tstate = ffi::PyThreadState_Get();
     let runtime = libc::dlsym(libc::RTLD_DEFAULT, c"_PyRuntime".as_ptr()) as usize;
@@ -130,11 +136,63 @@ unsafe fn repair_gil(interval_us: u64, monotonic: bool) -> Result<(), String> {
     init_cond(&mut gil.switch_cond, monotonic);
     libc::pthread_mutex_init(&mut gil.mutex, std::ptr::null());
     libc::pthread_mutex_init(&mut gil.switch_mutex, std::ptr::null());
-    gil.last_holder = std::ptr::null_mut();
-    // one release and take, now: it clears a pending switch request and proves the locks
+    let helper = Helper::start()?;
     let saved = ffi::PyEval_SaveThread();
+    helper.join();
     ffi::PyEval_RestoreThread(saved);
     Ok(())
+}
+
+/// The thread of the hand-over, on a stack of its own: glibc's `fork` leaves the other
+/// threads' stacks to its cache of free stacks in the child, so a thread made the usual
+/// way would run on the stack of a thread that does not exist here, whose frames (CPython
+/// keeps a thread's current frame record on its C stack) the walk still reads.
+struct Helper {
+    thread: libc::pthread_t,
+    stack: *mut libc::c_void,
+}
+
+const HELPER_STACK: usize = 1 << 20;
+
+extern "C" fn hand_over(_: *mut libc::c_void) -> *mut libc::c_void {
+    // SAFETY: a new thread with no Python state: the documented way in and out
+    unsafe {
+        let g = ffi::PyGILState_Ensure();
+        ffi::PyGILState_Release(g);
+    }
+    std::ptr::null_mut()
+}
+
+impl Helper {
+    unsafe fn start() -> Result<Helper, String> {
+        let stack = libc::mmap(
+            std::ptr::null_mut(),
+            HELPER_STACK,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK,
+            -1,
+            0,
+        );
+        if stack == libc::MAP_FAILED {
+            return Err("cannot map a stack for the hand-over thread".into());
+        }
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        libc::pthread_attr_init(&mut attr);
+        libc::pthread_attr_setstack(&mut attr, stack, HELPER_STACK);
+        let mut thread: libc::pthread_t = 0;
+        let rc = libc::pthread_create(&mut thread, &attr, hand_over, std::ptr::null_mut());
+        libc::pthread_attr_destroy(&mut attr);
+        if rc != 0 {
+            libc::munmap(stack, HELPER_STACK);
+            return Err(format!("cannot start the hand-over thread (error {rc})"));
+        }
+        Ok(Helper { thread, stack })
+    }
+
+    unsafe fn join(self) {
+        libc::pthread_join(self.thread, std::ptr::null_mut());
+        libc::munmap(self.stack, HELPER_STACK);
+    }
 }
 
 /// CPython 3.11+ times its condition waits on CLOCK_MONOTONIC (`_PyThread_cond_init`).
