@@ -22,6 +22,7 @@ from ._guard import CaptureTimeout, MemFile, Quiet
 from ._identity import Tracker, process, reference
 from . import _fork
 from ._fork import WATCHDOG, CaptureError, ForkedDump
+from . import _walk
 from ._walk import walk
 from . import _native  # noqa: F401  (walk uses the native walker when it imports)
 from ._writer import Writer
@@ -143,7 +144,7 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     track = buf = None
     try:
         buf = MemFile()
-        with Quiet(timeout) as q:
+        with Quiet(timeout, _walk.rate(values)) as q:
             track = Tracker(is_setref=False, keep=keep)
             stats = _capture(buf, caller, meta, c0, track, q, 2, chunk=chunk,
                              previews=previews, unreachable=unreachable, values=values)
@@ -251,7 +252,7 @@ def setref(collect=True, _frame=None, timeout=None):
         gc.collect()
     track = None
     try:
-        with Quiet(timeout) as q:
+        with Quiet(timeout, _walk.rate('all')) as q:
             track = Tracker(is_setref=True)
             walk(Writer(_Sink()), caller, previews=False, producers=False,
                  unreachable=False, track=track, guard=q)

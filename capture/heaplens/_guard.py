@@ -33,12 +33,20 @@ class CaptureTimeout(RuntimeError):
 MAX_HOLD = 300.0
 
 
-def hold_interval(timeout=None):
+#: conservative walk speeds (GC-tracked objects per second) of the two walkers: about a
+#: fifth of what each walks on the service heap (docs/benchmarks.md)
+RATE_PURE = 50000.0
+RATE_NATIVE = 250000.0
+
+
+def hold_interval(timeout=None, rate=RATE_PURE):
     """The switch interval for one walk: about twice the walk's expected length (from
-    the number of GC-tracked objects, at a conservative 50k of them per second), at
-    least 1 s, at most ``MAX_HOLD`` (and the timeout)."""
+    the number of GC-tracked objects, at the walker's conservative ``rate``), at least
+    1 s, at most ``MAX_HOLD`` (and the timeout).  The calling thread may wait that long
+    before its walk when a busy thread takes the GIL first (``Quiet``), so it is kept no
+    longer than the walk needs."""
     n = len(gc.get_objects())
-    h = min(max(1.0, 2.0 * n / 50000.0), MAX_HOLD)
+    h = min(max(1.0, 2.0 * n / rate), MAX_HOLD)
     if timeout is not None:
         h = min(h, max(float(timeout), 0.01))
     return h
@@ -56,16 +64,17 @@ class Quiet:
     which such requests are served: a busy thread may run once, for at most the hold
     interval, before the walk; the walk itself then runs alone."""
 
-    def __init__(self, timeout=None):
+    def __init__(self, timeout=None, rate=RATE_PURE):
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.timeout = timeout
+        self.rate = rate
 
     def __enter__(self):
         self.interval = sys.getswitchinterval()
         self.gc_was_enabled = gc.isenabled()
         self.deferred = _defer_signals()
         gc.disable()
-        sys.setswitchinterval(hold_interval(self.timeout))
+        sys.setswitchinterval(hold_interval(self.timeout, self.rate))
         # serve the requests of threads that were waiting with the old interval now
         end = time.perf_counter() + max(3 * self.interval, 0.02)
         while time.perf_counter() < end:
