@@ -2,7 +2,7 @@
 // retained size and the dominator tree view, each checked against the API (whose numbers the
 // route tests check against `.dominos`, and capture/tests against guppy3's domisize).
 import { test, expect } from './fixtures';
-import { apiJson, demoSnapshot, grouped, rowAt, urlState, viewPath, watchForScript } from './helpers';
+import { apiJson, demoSnapshot, grouped, partition, rowAt, urlState, viewPath, watchForScript } from './helpers';
 
 interface RetainedView { rows: { index: number; retained: number }[]; heap_size: number }
 interface DomNode { addr: string; kind: string; brief: string; size: number; retained: number; children: number }
@@ -77,4 +77,56 @@ test('the dominator tree opens level by level, biggest retainers first', async (
   await expect.poll(() => urlState(page).q).toBe(`@${first.addr}.dominos`);
   await expect(page.locator('body')).toContainText(`Total size = ${first.retained} bytes.`);
   noScriptRan();
+});
+
+// Issue 16, item 5: a drill while the Retained column is loading must not ask the old table's
+// rows of the new set (the server answers 400 for rows past its end) nor apply an old answer.
+test('a drill while retained sizes load asks only the new table’s rows', async ({ page, request }) => {
+  const { demo } = await demoSnapshot(request);
+  const top = await partition(request, demo.id, 'heap', 'type', 0, 1);
+  expect(top.total_rows, 'heap by type has many rows').toBeGreaterThan(40);
+  const target = top.rows[0];
+  const drilled = await partition(request, demo.id, target.query, 'type', 0, 1);
+  expect(drilled.total_rows).toBe(1);
+  const want = await apiJson<RetainedView>(
+    request, `/api/snapshots/${demo.id}/retained?q=${encodeURIComponent(target.query)}&by=type&rows=0`);
+
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+  const asked: { q: string; rows: number[] }[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!u.pathname.endsWith('/retained')) return;
+    asked.push({ q: u.searchParams.get('q') ?? '', rows: (u.searchParams.get('rows') ?? '').split(',').map(Number) });
+  });
+  // Retained sizes answer slowly, the drilled set's first page slower still: the old table's
+  // answer arrives while its rows are still shown under the new set's URL.
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await page.route((u) => u.pathname.endsWith('/retained'), async (route) => {
+    await sleep(800);
+    await route.continue().catch(() => {});
+  });
+  await page.route((u) => u.pathname.endsWith('/partition') && u.searchParams.get('q') === target.query, async (route) => {
+    await sleep(2000);
+    await route.continue().catch(() => {});
+  });
+
+  await page.goto(viewPath(demo.id, 'heap', 'type'));
+  await expect(rowAt(page, 0)).toBeVisible();
+  await expect.poll(() => asked.filter((a) => a.q === 'heap').length, 'the column is loading').toBeGreaterThan(0);
+  await expect(rowAt(page, 0).getByTestId('retained-pending')).toBeVisible();
+  await rowAt(page, 0).locator('[role="cell"]').nth(1).click(); // drill while it loads
+  await expect.poll(() => urlState(page).q).toBe(target.query);
+  await expect(page.getByTestId('partition-title')).toHaveText(drilled.title);
+  await expect.poll(() => asked.filter((a) => a.q === target.query).length).toBeGreaterThan(0);
+  await page.waitForTimeout(1500); // any late request or answer
+  for (const a of asked.filter((a) => a.q === target.query)) {
+    expect(a.rows.filter((i) => i >= drilled.total_rows), `rows asked of ${a.q}`).toEqual([]);
+  }
+  expect(problems).toEqual([]);
+  const cell = rowAt(page, 0).getByTestId('retained');
+  await expect(cell).toHaveAttribute('data-retained', String(want.rows[0].retained));
+  await expect(page.getByTestId('retained-header')).not.toHaveAttribute('title', /could not be computed/);
 });

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_navigate;
 use crate::route::partition::{is_plain_row_click, PartitionRoute};
 use crate::ui::format::{bytes, exact_bytes, grouped};
 use crate::views::data::PartitionData;
-use crate::views::partition::retained::RetainedData;
+use crate::views::partition::retained::{RetainedData, Table};
 
 /// Height of every row, in CSS pixels (the stylesheet's `--row-h` must agree).
 pub const ROW_H: f64 = 22.0;
@@ -127,7 +127,14 @@ pub fn PartitionTable(
         let (first, last) = window.get();
         list.with(|l| (first..last).map(|pos| l.index_at(pos)).filter(|&i| i != usize::MAX).collect::<Vec<_>>())
     });
-    let retained = RetainedData::new(Memo::new(move |_| route.with(|r| r.data_key())), visible);
+    // the table shown, once its rows are those of the set the URL names (a drill shows the
+    // old rows until the new set's first page arrives: their indexes are not the new set's)
+    let shown = Memo::new(move |_| {
+        let key = route.with(|r| r.data_key());
+        data.store
+            .with(|s| (s.key.as_ref() == Some(&key)).then(|| Table { key, generation: s.generation, rows: s.total }))
+    });
+    let retained = RetainedData::new(shown, visible);
     let retained_title = move || {
         retained.error().map_or_else(
             || "Retained size: what would be freed if the row's objects were gone (heapy's domisize of the row's set). \
