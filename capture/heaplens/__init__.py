@@ -146,8 +146,8 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
         buf = MemFile()
         with Quiet(timeout, _walk.rate(values)) as q:
             track = Tracker(is_setref=False, keep=keep)
-            stats = _capture(buf, caller, meta, c0, track, q, 2, chunk=chunk,
-                             previews=previews, unreachable=unreachable, values=values)
+            stats = _capture(buf, caller, meta, c0, track, q, 2, chunk, previews, unreachable,
+                             values)
             stats['bytes'] = buf.size
         # the program's settings are back: a thread that takes the GIL while the file
         # is written gives it back after its usual switch interval
@@ -172,14 +172,17 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
     return stats
 
 
-def _capture(f, caller, meta, c0, track, guard, agent_frames, **kw):
-    """The walk and the file's last sections, into ``f``; returns the statistics."""
+def _capture(f, caller, meta, c0, track, guard, agent_frames, chunk, previews, unreachable,
+             values):
+    """The walk and the file's last sections, into ``f``; returns the statistics.  (Plain
+    parameters: a ``**kw`` dict would be one more object of the agent's in the heap.)"""
     w = Writer(f)
-    stats = walk(w, caller, track=track, guard=guard, _agent_frames=agent_frames, **kw)
+    stats = walk(w, caller, chunk=chunk, previews=previews, unreachable=unreachable,
+                 values=values, track=track, guard=guard, _agent_frames=agent_frames)
     stats['duration_s'] = time.perf_counter() - c0
     meta['duration_s'] = stats['duration_s']
     meta['materialized_dicts'] = stats['materialized_dicts']
-    _redact.meta(meta, kw['values'])
+    _redact.meta(meta, values)
     meta.update(track.meta())
     stats['capture_seq'] = track.seq
     track.finish()
@@ -197,8 +200,8 @@ def _forked(path, tmp, temporary, caller, meta, c0, chunk, previews, unreachable
         track = Tracker(is_setref=False, keep=False, proc=p)
         with open(tmp, 'wb') as f:
             # the agent's frames above the walk: child, _fork.start, _forked, dump
-            stats = _capture(f, caller, meta, c0, track, Quiet(timeout), 4, chunk=chunk,
-                             previews=previews, unreachable=unreachable, values=values)
+            stats = _capture(f, caller, meta, c0, track, Quiet(timeout), 4, chunk, previews,
+                             unreachable, values)
         stats['bytes'] = os.path.getsize(tmp)
         os.replace(tmp, path)
         return stats
