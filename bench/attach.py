@@ -2,7 +2,7 @@
 beside what `heaplens.dump()` inside the same kind of process costs.
 
     python bench/attach.py --heaplens target/release/heaplens [--sizes 1000000 3000000]
-        [--python PYTHON] [--repeat 3] [--fork]
+        [--python PYTHON] [--repeat 3] [--fork] [--root ROOT]
 
 For each size, a target process (PYTHON, default this one) builds `service_heap.build(N)`,
 starts a ticker thread that sleeps 1 ms in a loop and records the longest gap between
@@ -75,13 +75,27 @@ def ask(p, sig, out):
         return json.load(f)
 
 
-def one(heaplens, python, n, tmp, fork=False):
-    out = os.path.join(tmp, 'report-%d.json' % n)
-    snap = os.path.join(tmp, 'inside-%d.hls' % n)
-    script = os.path.join(tmp, 'target-%d.py' % n)
-    with open(script, 'w') as f:
-        f.write(TARGET % {'here': HERE, 'n': n, 'out': out, 'capture': CAPTURE, 'snap': snap})
-    p = subprocess.Popen([python, script], stdout=subprocess.PIPE)
+def one(heaplens, python, n, tmp, fork=False, root=None):
+    """One attach and one in-process dump of an N-object target.  ``root``: the target runs
+    in that root filesystem (``chroot ROOT PYTHON``; the bench files are copied under it)."""
+    inside = tmp if root is None else '/tmp/heaplens-attach-bench'
+    host = inside if root is None else os.path.join(root, inside.lstrip('/'))
+    here, capture = HERE, CAPTURE
+    if root is not None:
+        import shutil
+        here, capture = inside + '/bench', inside + '/capture'
+        shutil.rmtree(host, ignore_errors=True)
+        os.makedirs(host + '/bench')
+        shutil.copy(os.path.join(HERE, 'service_heap.py'), host + '/bench/')
+        shutil.copytree(os.path.join(CAPTURE, 'heaplens'), host + '/capture/heaplens')
+    out = os.path.join(inside, 'report-%d.json' % n)
+    snap = os.path.join(inside, 'inside-%d.hls' % n)
+    script = os.path.join(inside, 'target-%d.py' % n)
+    with open(os.path.join(host, 'target-%d.py' % n), 'w') as f:
+        f.write(TARGET % {'here': here, 'n': n, 'out': out, 'capture': capture, 'snap': snap})
+    out = os.path.join(host, 'report-%d.json' % n)
+    argv = [python, script] if root is None else ['chroot', root, python, script]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE)
     try:
         assert p.stdout.readline() == b'ready\n'
         ask(p, signal.SIGUSR1, out)  # reset the gap after building
@@ -109,15 +123,17 @@ def main(argv):
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--tmp', default='/tmp/heaplens-attach-bench')
     ap.add_argument('--fork', action='store_true', help='attach --fork (needs the native walker in PYTHON)')
+    ap.add_argument('--root', help='run the target in this root filesystem (chroot ROOT PYTHON), '
+                                   'e.g. scripts/py-chroot.sh\'s Debian testing for 3.14/3.15')
     a = ap.parse_args(argv)
     os.makedirs(a.tmp, exist_ok=True)
-    version = subprocess.run([a.python, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+    version = subprocess.run((['chroot', a.root] if a.root else []) + [a.python, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
                              capture_output=True, text=True).stdout.strip()
     print('| CPython | target objects | route | attach wall (min/med/max s) | target pause during attach (s) '
           '| dump() inside (s) | pause of dump() inside (s) | walker |')
     print('|---|---|---|---|---|---|---|---|')
     for n in a.sizes:
-        runs = [one(a.heaplens, a.python, n, a.tmp, a.fork) for _ in range(a.repeat)]
+        runs = [one(a.heaplens, a.python, n, a.tmp, a.fork, a.root) for _ in range(a.repeat)]
         walls = sorted(r['wall'] for r in runs)
         pauses = sorted(r['pause'] for r in runs)
         inside = sorted(r['inside_dump'] for r in runs)
