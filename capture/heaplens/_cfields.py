@@ -29,17 +29,20 @@ TF = type.__dict__['__flags__'].__get__  # (not t.__flags__: a metaclass could r
 subclass_dicts = {}
 
 
-def find_static_subclasses():
+def find_static_subclasses(candidates=None):
     """Find the tp_subclasses dicts of all types by their contents.
 
     Such a dict maps ``id(S)`` to ``weakref(S)`` for each direct subclass S of the type;
     heapy reaches it through the type (``->tp_subclasses``), Python cannot name it.
     Fills ``subclass_dicts`` (address -> dict, every version) and returns, for 3.12+,
-    {id(static builtin type): its dict} (CPython keeps those in the interpreter state)."""
+    {id(static builtin type): its dict} (CPython keeps those in the interpreter state).
+    ``candidates``: the dicts to look at, when the native walker has already picked, from
+    ``gc.get_objects()``, the dicts whose first item is an int and a weak reference (the
+    same test as below); by default every object of ``gc.get_objects()``."""
     out = {}
     wr_type = weakref.ReferenceType
     bases_of = type.__dict__['__bases__'].__get__
-    for d in gc.get_objects():
+    for d in gc.get_objects() if candidates is None else candidates:
         if type(d) is not dict or not d:
             continue
         try:

@@ -22,12 +22,12 @@ from . import _names as N
 from . import _roots as RT
 from . import _walk as W
 from ._labels import type_label
-from ._preview import _function, _int, _str, preview_func
+from ._preview import _bytes, _function, _int, _str, preview_func
 
 NATIVE = False
 WHY = None
 _hn = None
-_API = 6  # heaplens_native.API this module is written for
+_API = 7  # heaplens_native.API this module is written for
 if os.environ.get('HEAPLENS_PURE_PYTHON', '') not in ('', '0'):
     WHY = 'HEAPLENS_PURE_PYTHON=%s' % os.environ['HEAPLENS_PURE_PYTHON']
 elif sys.implementation.name != 'cpython':
@@ -161,6 +161,8 @@ def _pmode(t):
         return 5, f
     if t is types.FunctionType and f is _function:
         return 6, f
+    if t is bytes and f is _bytes:
+        return 7, f
     if f is repr and t in (float, bool, complex, _NOTYPE):
         return 3, f
     return 4, f
@@ -181,7 +183,7 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
     if track is not None:
         hidden.update(track.hidden())
     CF.subclass_dicts.clear()
-    sc = CF.find_static_subclasses()
+    sc = CF.find_static_subclasses(_hn.subclass_dict_candidates(gc.get_objects()))
     if interp_state:
         CF.static_subclasses.update(sc)
     del sc

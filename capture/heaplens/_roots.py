@@ -23,22 +23,33 @@ from . import _names as N
 _VER = sys.version_info[:2]
 
 
-def _codec_roots():
-    """Interpreter-state containers Python cannot name: found by their contents."""
-    out = []
+def _codec_targets():
+    """The objects whose referrers include the interpreter-state containers (codec
+    registry, builtins copy, fork handlers), or None when a module is missing."""
     try:
         strict = codecs.lookup_error('strict')
         info = codecs.lookup('utf-8')
         search = encodings.search_function
-        bdict = builtins.__dict__
-        ecache = getattr(encodings, '_cache', None)
         forkfns = [getattr(sys.modules.get('threading'), '_after_fork', None)]
         lg = sys.modules.get('logging')
         forkfns += [getattr(lg, '_acquireLock', None), getattr(lg, '_releaseLock', None),
                     getattr(lg, '_after_at_fork_child_reinit_locks', None)]
         forkfns = [f for f in forkfns if f is not None]
+        return strict, info, search, forkfns, lg
+    except Exception:
+        return None
+
+
+def _codec_roots(targets, referrers):
+    """Interpreter-state containers Python cannot name: found by their contents among
+    ``referrers`` (``gc.get_referrers`` of ``_codec_targets()`` and maybe more)."""
+    out = []
+    try:
+        strict, info, search, forkfns, lg = targets
+        bdict = builtins.__dict__
+        ecache = getattr(encodings, '_cache', None)
         found = {}
-        for r in gc.get_referrers(strict, info, search, len, *forkfns):
+        for r in referrers:
             tr = type(r)
             if tr is list and r and r[0] is search and 'path' not in found:
                 found['path'] = r
@@ -92,25 +103,50 @@ def _heapy_tag():
         return None
 
 
-def _thread_context():
-    """The calling thread's current contextvars.Context (ts->context).
-
-    Python only hands out copies; the copy shares its variable map (a HAMT)
-    with the current context, which is the other Context referring to it."""
+def _context_probe():
+    """(copy, hamt): a copy of the calling thread's current contextvars.Context and the
+    variable map (a HAMT) it shares with the current context, or None."""
     try:
         cp = contextvars.copy_context()
         # the copy's traversal visits ctx_prev (NULL: never entered) and ctx_vars
         refs = gc.get_referents(cp)
-        if len(refs) != 1:
-            return None
-        hamt = refs[0]
+        if len(refs) == 1:
+            return cp, refs[0]
+    except Exception:
+        pass
+    return None
+
+
+def _thread_context(probe, referrers):
+    """The calling thread's current contextvars.Context (ts->context).
+
+    Python only hands out copies; the copy shares its variable map (a HAMT) with the
+    current context, which is the other Context among the HAMT's ``referrers``."""
+    try:
+        cp, hamt = probe
         ct = type(cp)
-        for r in gc.get_referrers(hamt):
+        for r in referrers:
             if type(r) is ct and r is not cp and any(x is hamt for x in gc.get_referents(r)):
                 return r
     except Exception:
         pass
     return None
+
+
+def _referrers(interp_state):
+    """One scan of the GC's objects for what two root searches need: the codec
+    containers' and the context's referrers (``gc.get_referrers`` visits every object
+    once, whatever the number of targets)."""
+    targets = _codec_targets() if interp_state else None
+    probe = _context_probe()
+    want = []
+    if targets is not None:
+        strict, info, search, forkfns, _ = targets
+        want += [strict, info, search, len] + forkfns
+    if probe is not None:
+        want.append(probe[1])
+    refs = [r for r in gc.get_referrers(*want) if r is not want] if want else []
+    return targets, probe, refs
 
 
 def root_edges(caller, interp_state=True):
@@ -124,8 +160,9 @@ def root_edges(caller, interp_state=True):
         e.append((imf, '.i0_import_func'))
     e.append((sys.__dict__, '.i0_sysdict'))
     e.append((builtins.__dict__, '.i0_builtins'))
-    if interp_state:
-        e.extend(_codec_roots())
+    targets, probe, refs = _referrers(interp_state)
+    if targets is not None:
+        e.extend(_codec_roots(targets, refs))
     me = threading.get_ident()
     frames = sys._current_frames()
     frames[me] = caller
@@ -143,7 +180,8 @@ def root_edges(caller, interp_state=True):
     td = _thread_dict()
     if td is not None:
         e.append((td, '.' + t + 'dict'))
-    ctx = _thread_context()
+    ctx = _thread_context(probe, refs) if probe is not None else None
+    del refs, probe, targets
     if ctx is not None:
         e.append((ctx, '.' + t + 'context'))
     ei = sys.exc_info()

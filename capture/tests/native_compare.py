@@ -171,7 +171,7 @@ def build(scale):
     HEAP['gens'] = [_gen(i) for i in range(40)]
     HEAP['sets'] = [set(range(i, i + 5)) for i in range(30)]
     HEAP['fsets'] = [frozenset(('f', i)) for i in range(30)]
-    HEAP['bytes'] = [bytes(range(i % 256)) * 3 for i in range(50)] + [b'x' * 10000, b"'\"" * 3000]
+    HEAP['bytes'] = [bytes(range(i % 256)) * 3 for i in range(50)] + [b'x' * 10000, b"'\"" * 3000, b"it's", b'say "hi"', b'', b"'" * 40, b'\x00' * 4096, b'\x00' * 4097]
     HEAP['bigints'] = [2 ** (64 + i) for i in range(50)] + [-(10 ** 250), 10 ** 5000, -5, 0]
     HEAP['nested'] = {(i, 'k'): {'inner': {(i, j): 'v%d' % j for j in range(3)}} for i in range(40)}
     HEAP['small'] = [RItem('only-%d' % i, 10 ** 30 + i) for i in range(4)]

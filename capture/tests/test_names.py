@@ -184,6 +184,14 @@ def test_frames_and_roots(capture):
     assert roots['.i0_sysdict'] == id(sys.__dict__)
     import builtins
     assert roots['.i0_builtins'] == id(builtins.__dict__)
+    # found by their contents in one referrer scan: the codec registry and the
+    # interpreter's copy of builtins, and this thread's context (a copy shares its map)
+    import contextvars
+    search_path = [a for n, a in roots.items() if n == '.i0_codec_search_path']
+    assert search_path and '.i0_codec_error_registry' in roots and '.i0_builtins_copy' in roots
+    ctx = roots['.i0_t%d_context' % threading.get_ident()]
+    import gc
+    assert any(id(x) == ctx for x in gc.get_referrers(*gc.get_referents(contextvars.copy_context())))
     depth = 0
     f = me.f_back
     while f is not None:

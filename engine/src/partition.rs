@@ -150,8 +150,8 @@ fn key_of(heap: &Heap, rel: Relation, o: ObjId) -> u64 {
     match rel {
         Relation::Clodo => heap.kinds.of(o).map_or(NONE as u64, |k| k.0 as u64),
         Relation::Type => s.ty[o.idx()] as u64,
-        Relation::Rcs => heap.rcs.of[o.idx()] as u64,
-        Relation::Via => heap.via.of[o.idx()] as u64,
+        Relation::Rcs => heap.rcs().of[o.idx()] as u64,
+        Relation::Via => heap.via().of[o.idx()] as u64,
         Relation::Size => s.size[o.idx()],
         Relation::Module | Relation::Prod => unreachable!("module and prod keys come from keys()"),
         Relation::Id | Relation::Idset => o.0 as u64,
@@ -201,8 +201,8 @@ fn dense_classes(heap: &Heap, rel: Relation, set_len: usize) -> Option<usize> {
     let n = match rel {
         Relation::Clodo => heap.kinds.len(),
         Relation::Type => heap.snap.types.len(),
-        Relation::Rcs => heap.rcs.len(),
-        Relation::Via => heap.via.len(),
+        Relation::Rcs => heap.rcs().len(),
+        Relation::Via => heap.via().len(),
         Relation::Unity => 1,
         Relation::Size => DENSE_SIZES as usize,
         Relation::Module => heap.snap.module_names.len(),
@@ -243,7 +243,7 @@ pub fn partition(heap: &Heap, set: &ObjSet, rel: Relation) -> Partition {
     } {
         // heapy's byid: the brief for mixed sets, the detail alone when all share a kind
         let single_kind = rel == Relation::Id && crate::heap::brief::single_kind(heap, set).is_some();
-        let ids = heap.id_order.rows_of(heap, mode, set);
+        let ids = heap.id_order().rows_of(heap, mode, set);
         return Partition { relation: rel, count, size, rows: Rows::Objects { ids, single_kind } };
     }
     let mut sparse: HashMap<u64, (u64, u64)> = HashMap::new();

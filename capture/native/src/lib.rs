@@ -30,6 +30,7 @@ mod index;
 mod repr;
 mod sections;
 mod strings;
+mod subclasses;
 mod switch;
 mod traverse;
 mod typeinfo;
@@ -57,7 +58,8 @@ fn heaplens_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(float_repr, m)?)?;
     // the interface _native.py expects; bumped whenever it changes
     m.add_function(wrap_pyfunction!(fork::fork, m)?)?;
-    m.add("API", 6)?;
+    m.add_function(wrap_pyfunction!(subclasses::subclass_dict_candidates, m)?)?;
+    m.add("API", 7)?;
     m.add_function(wrap_pyfunction!(set_enabled, m)?)?;
     Ok(())
 }

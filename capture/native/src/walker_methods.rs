@@ -250,8 +250,9 @@ impl Walker {
     }
 
     /// The value previews of every object (the `prev` section).  ``pfunc(t)`` ->
-    /// (mode, function) per exact type (mode 0: none; 1: str, 2: int, 3: builtin repr,
-    /// handled here, with ``function`` as the fallback; 4: call ``function``).
+    /// (mode, function) per exact type (mode 0: none; 4: call ``function``; the others,
+    /// str, int, builtin repr, float, function, bytes, are formatted in `preview_one`, with
+    /// ``function`` as the fallback).
     fn previews(&mut self, py: Python<'_>, pfunc: &Bound<'_, PyAny>) -> PyResult<usize> {
         self.check_live()?;
         for i in 1..self.objs.len() {

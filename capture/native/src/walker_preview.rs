@@ -16,7 +16,8 @@ impl Walker {
         f: *mut ffi::PyObject,
     ) -> PyResult<Option<u32>> {
         // mode 1: exact str, 2: exact int, 3: builtin repr (float, bool, complex, None),
-        // 4: the Python function f, 5: exact float (repr formatted here), 6: function
+        // 4: the Python function f, 5: exact float (repr formatted here), 6: function,
+        // 7: exact bytes (reprlib's cut of repr() up to 4 KiB, else the function f)
         let r = match mode {
             1 => {
                 if ffi::PyUnicode_GET_LENGTH(o) <= 30 {
@@ -92,6 +93,31 @@ impl Walker {
                 }
                 self.fmtbuf = buf;
                 ffi::PyObject_Repr(o)
+            }
+            7 if ffi::PyBytes_Size(o) <= 4096 => {
+                // reprlib.repr(bytes): repr() (ASCII, C code), over 30 characters cut to
+                // its first 13 and last 14 around '...'
+                let r = ffi::PyObject_Repr(o);
+                if r.is_null() {
+                    ffi::PyErr_Clear();
+                    return Ok(None);
+                }
+                let res = match ascii_bytes(r) {
+                    Some(b) if b.len() > 30 => {
+                        let mut out = std::mem::take(&mut self.bytebuf);
+                        out.clear();
+                        out.extend_from_slice(&b[..13]);
+                        out.extend_from_slice(b"...");
+                        out.extend_from_slice(&b[b.len() - 14..]);
+                        let n = self.intern_bytes(&out);
+                        self.bytebuf = out;
+                        n.map(Some)
+                    }
+                    Some(b) => self.intern_bytes(b).map(Some),
+                    None => self.intern_str(py, r).map(Some),
+                };
+                ffi::Py_DECREF(r);
+                return res;
             }
             3 => ffi::PyObject_Repr(o),
             _ => ffi::PyObject_CallOneArg(f, o),

@@ -172,12 +172,12 @@ pub fn save(heap: &Heap, key: &str, w: impl Write) -> std::io::Result<()> {
     o.u32s(&heap.rev.edge)?;
     o.u32s(&heap.rev.source)?;
     o.bools(&heap.reachable)?;
-    for c in [&heap.rcs, &heap.via] {
+    for c in [heap.rcs(), heap.via()] {
         o.u32s(&c.of)?;
         o.u32s(&c.start)?;
         o.u32s(&c.items)?;
     }
-    for m in [&heap.id_order.id, &heap.id_order.idset] {
+    for m in [&heap.id_order().id, &heap.id_order().idset] {
         o.u32s(&m.order)?;
         o.u32s(&m.kind_rank)?;
     }
@@ -265,7 +265,7 @@ pub fn load(snap: Snapshot, key: &str, bytes: &[u8]) -> Result<Heap, IndexError>
     if let Some(d) = dominators {
         let _ = cell.set(d);
     }
-    Ok(Heap::from_parts(snap, kinds, rev, reachable, rcs, via, id_order, cell))
+    Ok(Heap::from_parts(snap, kinds, rev, reachable, Some((rcs, via, id_order)), cell))
 }
 
 #[cfg(test)]

@@ -406,8 +406,8 @@ mod tests {
         let h = small();
         for mode in [IdMode::Id, IdMode::Idset] {
             let m = match mode {
-                IdMode::Id => &h.id_order.id,
-                IdMode::Idset => &h.id_order.idset,
+                IdMode::Id => &h.id_order().id,
+                IdMode::Idset => &h.id_order().idset,
             };
             for step in [2usize, 7, 40] {
                 let set = h.heap().filter(|o| o.idx() % step == 0);
@@ -416,7 +416,7 @@ mod tests {
                     m.order.iter().copied().filter(|o| keep.contains(o)).collect()
                 };
                 assert_eq!(m.sort_members(&h, mode, &set), filtered, "{mode:?} every {step}th object");
-                assert_eq!(h.id_order.rows_of(&h, mode, &set), filtered);
+                assert_eq!(h.id_order().rows_of(&h, mode, &set), filtered);
             }
         }
     }

@@ -4,8 +4,9 @@
 //! class of every object ([`classes`]), the `byid` order ([`idorder`], with the briefs of
 //! [`brief`] and [`pyrepr`]'s edge names), the dominator tree ([`dominators`]) and the
 //! reference point's `heapnew`/`heapref` ([`reference`]), and
-//! [`Heap`], the indexed snapshot holding them: computed once at load (the dominator tree
-//! and class labels on first use). Nothing here imports a module above it.
+//! [`Heap`], the indexed snapshot holding them: the kinds, reverse edges and reachability
+//! computed at load, the rest on first use ([`Heap::indexed`] builds the classes and the
+//! `byid` order at once). Nothing here imports a module above it.
 
 pub mod brief;
 pub mod classes;
@@ -39,12 +40,12 @@ pub struct Heap {
     /// The snapshot, its kinds, reverse edges and reachability (`heap.snap`, `heap.kinds`,
     /// `heap.rev`, `heap.reachable` through `Deref`).
     graph: Graph,
-    /// heapy's `byrcs` class of every object.
-    pub rcs: SetClasses,
-    /// heapy's `byvia` class of every object.
-    pub via: SetClasses,
-    /// Every object in `byid` and `byidset` row order.
-    pub id_order: IdOrder,
+    /// heapy's `byrcs` class of every object (built on first use: [`Heap::rcs`]).
+    rcs: OnceLock<SetClasses>,
+    /// heapy's `byvia` class of every object (built on first use: [`Heap::via`]).
+    via: OnceLock<SetClasses>,
+    /// Every object in `byid` and `byidset` row order (built on first use: [`Heap::id_order`]).
+    id_order: OnceLock<IdOrder>,
     /// heapy's `heap()`: every object the root reaches, the root excluded.
     heap: ObjSet,
     total_size: u64,
@@ -64,12 +65,24 @@ impl Deref for Heap {
 
 impl Heap {
     pub fn new(snap: Snapshot) -> Heap {
-        let graph = Graph::new(snap);
-        let rcs = classes::rcs(&graph.snap, &graph.kinds, &graph.rev, &graph.reachable);
-        let via = classes::via(&graph.snap, &graph.rev, &graph.reachable);
-        let id_order = IdOrder::new(&graph);
-        let Graph { snap, kinds, rev, reachable } = graph;
-        Heap::from_parts(snap, kinds, rev, reachable, rcs, via, id_order, OnceLock::new())
+        let Graph { snap, kinds, rev, reachable } = Graph::new(snap);
+        Heap::from_parts(snap, kinds, rev, reachable, None, OnceLock::new())
+    }
+
+    /// [`Heap::new`] with every index built now ([`Heap::warm`]): what a server answering
+    /// many questions wants; a one-off command (`heaplens table`) builds only what it asks.
+    pub fn indexed(snap: Snapshot) -> Heap {
+        let heap = Heap::new(snap);
+        heap.warm();
+        heap
+    }
+
+    /// Builds the rcs and via classes and the `byid` order now, if not built yet (the
+    /// dominator tree stays on first use).
+    pub fn warm(&self) {
+        self.rcs();
+        self.via();
+        self.id_order();
     }
 
     /// A heap from its parts (computed by [`Heap::new`], or read back by [`crate::format::index_file`]).
@@ -79,11 +92,13 @@ impl Heap {
         kinds: Kinds,
         rev: Reverse,
         reachable: Vec<bool>,
-        rcs: SetClasses,
-        via: SetClasses,
-        id_order: IdOrder,
+        indexes: Option<(SetClasses, SetClasses, IdOrder)>,
         dominators: OnceLock<Dominators>,
     ) -> Heap {
+        let (rcs, via, id_order) = (OnceLock::new(), OnceLock::new(), OnceLock::new());
+        if let Some((r, v, i)) = indexes {
+            let _ = (rcs.set(r), via.set(v), id_order.set(i));
+        }
         let heap = ObjSet::from_sorted((1..snap.object_count() as u32).filter(|&o| reachable[o as usize]).collect());
         let total_size = heap.iter().map(|o| snap.size[o.idx()]).sum();
         Heap {
@@ -97,6 +112,21 @@ impl Heap {
             via_labels: OnceLock::new(),
             dominators,
         }
+    }
+
+    /// heapy's `byrcs` class of every object, built on first use.
+    pub fn rcs(&self) -> &SetClasses {
+        self.rcs.get_or_init(|| classes::rcs(&self.snap, &self.kinds, &self.rev, &self.reachable))
+    }
+
+    /// heapy's `byvia` class of every object, built on first use.
+    pub fn via(&self) -> &SetClasses {
+        self.via.get_or_init(|| classes::via(&self.snap, &self.rev, &self.reachable))
+    }
+
+    /// Every object in `byid` and `byidset` row order, built on first use.
+    pub fn id_order(&self) -> &IdOrder {
+        self.id_order.get_or_init(|| IdOrder::new(&self.graph))
     }
 
     /// The dominator tree if it was built already (without building it).
@@ -152,7 +182,7 @@ impl Heap {
     pub fn rcs_labels(&self) -> &ClassLabels {
         self.rcs_labels.get_or_init(|| {
             ClassLabels::new(
-                (0..self.rcs.len() as u32).map(|c| classes::rcs_label(&self.rcs, &self.kinds, c)).collect(),
+                (0..self.rcs().len() as u32).map(|c| classes::rcs_label(self.rcs(), &self.kinds, c)).collect(),
             )
         })
     }
@@ -160,7 +190,7 @@ impl Heap {
     /// The labels of all via classes, made on first use.
     pub fn via_labels(&self) -> &ClassLabels {
         self.via_labels.get_or_init(|| {
-            ClassLabels::new((0..self.via.len() as u32).map(|c| classes::via_label(&self.via, &self.snap, c)).collect())
+            ClassLabels::new((0..self.via().len() as u32).map(|c| classes::via_label(self.via(), &self.snap, c)).collect())
         })
     }
 

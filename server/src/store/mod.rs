@@ -226,7 +226,7 @@ impl Store {
 
     /// Reads, validates and indexes a snapshot file (no lock held while loading).
     pub fn load(path: &Path) -> Result<Heap, FormatError> {
-        Ok(Heap::new(read_snapshot_file(path)?))
+        Ok(Heap::indexed(read_snapshot_file(path)?))
     }
 
     /// Loads a file given on the command line (or found in the data folder) and adds it under

@@ -6,7 +6,8 @@ use heaplens_engine::format::read_snapshot_file;
 use heaplens_engine::{Heap, Query, QueryError};
 use std::path::Path;
 
-/// Reads and indexes a snapshot file; the error names the file.
+/// Reads a snapshot file and indexes what every command needs (the rest on first use,
+/// so `table` answers without building the rcs, via and byid indexes); the error names the file.
 pub fn open_heap(path: &Path) -> Result<Heap, String> {
     Ok(Heap::new(read_snapshot_file(path).map_err(|e| format!("{}: {e}", path.display()))?))
 }
