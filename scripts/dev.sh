@@ -104,6 +104,9 @@ setup_attach() {
     if [ "$(id -u)" = 0 ]; then
         PY_CHROOT="$(scripts/py-chroot.sh)" || die "could not make the CPython 3.14/3.15 chroot"
         export PY_CHROOT
+        # the native walker for the chroot's 3.14 and 3.15 (tests/test_native.py runs them)
+        PATH="$VENV/bin:$PATH" capture/native/build-chroot.sh "$PY_CHROOT" \
+            || die "could not build the native walker for the chroot's CPython 3.14/3.15"
     fi
 }
 

@@ -13,7 +13,7 @@ import types
 import weakref
 
 from ._names import (C, FR, HEAPTYPE, STATIC_BUILTIN, T, _P, _type_dict, assign,
-                     field, field_ref, get_referents, obj_from_ptr, refmap, word)
+                     field, field_ref, get_referents, obj_from_ptr, refmap, sref, word)
 
 VER = sys.version_info[:2]
 
@@ -103,7 +103,7 @@ if VER >= (3, 11) and FR and 'co_localsplusnames' in C:
             return tg, nm
         co = None
         for off, n in _fr_fields:
-            v = word(p + off)
+            v = sref(p + off)
             if v:
                 ob = obj_from_ptr(v)
                 if n == '.f_code':
@@ -118,7 +118,7 @@ if VER >= (3, 11) and FR and 'co_localsplusnames' in C:
         names = field(co, _co_lpn)
         base = p + _fr_locals
         for i in range(len(names)):
-            v = word(base + i * _P)
+            v = sref(base + i * _P)
             if v:
                 tg.append(obj_from_ptr(v))
                 nm.append('.f_locals[%r]' % (names[i],))

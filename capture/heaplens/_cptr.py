@@ -49,8 +49,26 @@ def _open_mem():
 
 
 _MEM = _open_mem()
-# without /proc/self/mem, guessed pointers are followed only on the layouts tested here
-_TRUST = _VER <= (3, 13)
+# without /proc/self/mem (a chroot or sandbox without /proc), guessed pointers are
+# followed only on the layouts tested here (3.9-3.13 from pyenv; Debian's 3.14 and 3.15)
+_TRUST = _VER <= (3, 15)
+
+
+if _VER >= (3, 14):
+    def sref(addr):
+        """The object address in the ``_PyStackRef`` at ``addr`` (3.14+ frames' fast
+        locals, ``f_executable``, ``f_funcobj``): its low two bits are a tag (1: a
+        reference that does not count, as for immortal objects and NULL; 2 and 3: no
+        object, e.g. a tagged int), so 0 unless they say it is an object."""
+        v = word(addr)
+        return 0 if v & 3 >= 2 else v & ~3
+
+    def _speek(addr):
+        v = peek(addr)
+        return 0 if v & 3 >= 2 else v & ~3
+else:
+    sref = None  # bound to word below: before 3.14 these fields are plain pointers
+    _speek = None
 
 
 def peek(addr):
@@ -69,9 +87,11 @@ def peek(addr):
 
 
 def _tuple_at(p, ids):
-    """Does ``p`` point at a tuple holding exactly the objects ``ids`` (in any order)?"""
+    """Does ``p`` point at a tuple holding exactly the objects ``ids`` (in any order)?
+    Its items start where ``_probe_seq`` found them (3.14 added a hash before them)."""
+    items = globals().get('SEQ', {}).get('tuple_items', 3 * _P)
     return (bool(p) and peek(p + _P) == id(tuple) and peek(p + 2 * _P) == len(ids)
-            and sorted(peek(p + (3 + i) * _P) for i in range(len(ids))) == sorted(ids))
+            and sorted(peek(p + items + i * _P) for i in range(len(ids))) == sorted(ids))
 
 
 def refmap(refs):
@@ -247,18 +267,23 @@ def _probe_frame():
         lay = {'f_code': 0, 'f_funcobj': 2, 'f_globals': 3, 'f_builtins': 4,
                'f_locals': 5, 'frame_obj': 6}
     lay = {k: v * _P for k, v in lay.items()}
+    # fast locals after instr_ptr and a word of small fields (3.11-3.13); 3.14 put the
+    # stack pointer before those small fields, and made f_executable, f_funcobj and the
+    # fast locals tagged _PyStackRefs (read with _speek/sref)
+    locals_at = 10 * _P if _VER >= (3, 14) else 9 * _P
+    ref = _speek if _VER >= (3, 14) else peek
 
     def sample(a_heaplens_probe):
         fr = sys._getframe()
         p = word(id(fr) + 3 * _P)  # f_back, then f_frame
-        return bool(p) and (peek(p + lay['f_code']) == id(fr.f_code)
+        return bool(p) and (ref(p + lay['f_code']) == id(fr.f_code)
                             and peek(p + lay['f_globals']) == id(fr.f_globals)
                             and peek(p + lay['frame_obj']) == id(fr)
-                            and peek(p + 9 * _P) == id(a_heaplens_probe))
+                            and ref(p + locals_at) == id(a_heaplens_probe))
     if not sample(object()):
         return {}
     lay['f_frame'] = 3 * _P
-    lay['localsplus'] = 9 * _P
+    lay['localsplus'] = locals_at
     return lay
 
 
@@ -274,6 +299,8 @@ TYPE = _safe(_probe_type)
 CODE = _safe(_probe_code)
 FUNC = _safe(_probe_func)
 FRAME = _safe(_probe_frame)
+if sref is None:
+    sref = word
 if _MEM is not None:
     os.close(_MEM)
     _MEM = None

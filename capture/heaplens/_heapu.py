@@ -55,10 +55,11 @@ def _tracer():
 
 
 _HEAPY_PRIVATE = {('guppy.heapy.View', 'Gchook_type'), ('guppy.heapy.View', 'ClearCallback')}
-_NOT_AGENTS = frozenset((types.MemberDescriptorType, types.GetSetDescriptorType,
-                         types.WrapperDescriptorType, types.MethodDescriptorType,
-                         types.ClassMethodDescriptorType,
-                         types.ModuleType, types.CodeType))
+# (identities: a set of types would hash the type looked up, through its metaclass)
+_NOT_AGENTS = frozenset(map(id, (types.MemberDescriptorType, types.GetSetDescriptorType,
+                                 types.WrapperDescriptorType, types.MethodDescriptorType,
+                                 types.ClassMethodDescriptorType,
+                                 types.ModuleType, types.CodeType)))
 _HEAPY_PRIVATE_R = {(n, m) for m, n in _HEAPY_PRIVATE}
 
 
@@ -104,7 +105,7 @@ def _add_unreachable(objs, index, hidden, frame, agent_frames, tagged=(), opaque
         if k in hide or index_get(k) is not None:
             continue
         t = type(x)
-        if t in _NOT_AGENTS or issubclass(t, type):
+        if id(t) in _NOT_AGENTS or issubclass(t, type):
             # types and descriptors are keys and values of the agent's caches but
             # never made by it: they stay candidates for heapu
             continue

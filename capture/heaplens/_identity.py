@@ -143,9 +143,12 @@ class Tracker:
                 out.append(0)
                 continue
             tk = id(t)
-            w = wable.get(t)
-            if w is None:
-                w = wable[t] = bool(_weakrefoffset(t)) and t not in _NO_WITNESS
+            e = wable.get(tk)  # by identity: no metaclass __hash__/__eq__ runs
+            if e is not None and e[0] is t:
+                w = e[1]
+            else:
+                w = bool(_weakrefoffset(t)) and not any(t is x for x in _NO_WITNESS)
+                wable[tk] = (t, w)
             first = seq
             for c, ix in zip(olds, index):
                 j = ix.get(k)

@@ -14,23 +14,29 @@ can only ever belong to ``builtins.dict``.
 import builtins
 import types
 
+# keyed by the type's identity: a lookup by the type itself would hash it and compare it
+# with the keys, through its metaclass's __hash__ and __eq__ when it has them (program
+# code; 3.14's typing._UnionGenericAlias warns from them). ``_held`` keeps the keys alive.
 _inv = {}
+_held = []
 for _k, _v in sorted(types.__dict__.items()):
     if isinstance(_v, type):
-        _inv[_v] = 'types.%s' % _k
+        _inv[id(_v)] = 'types.%s' % _k
+        _held.append(_v)
 for _k, _v in sorted(builtins.__dict__.items()):
     if isinstance(_v, type):
-        _inv[_v] = _k
-_inv[types.ModuleType] = 'module'
+        _inv[id(_v)] = _k
+        _held.append(_v)
+_inv[id(types.ModuleType)] = 'module'
 _module_of = type.__dict__['__module__'].__get__
 _name_of = type.__dict__['__name__'].__get__
-_inv[types.FunctionType] = 'function'
+_inv[id(types.FunctionType)] = 'function'
 del _k, _v
 
 
 def type_label(t):
     """heapy's label for type object ``t``."""
-    lab = _inv.get(t)
+    lab = _inv.get(id(t))
     if lab is not None:
         return lab
     # type's own getters: a metaclass's __getattribute__ or properties never run

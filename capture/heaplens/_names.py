@@ -33,6 +33,7 @@ STATIC_BUILTIN = 1 << 1
 get_referents = gc.get_referents
 _P = 8
 word = _cptr.word
+sref = _cptr.sref
 obj_from_ptr = _cptr.obj_from_ptr
 field = _cptr.field
 field_ref = _cptr.field_ref
@@ -59,7 +60,8 @@ _type_name = type.__dict__['__name__'].__get__
 #: reprs that run no Python code and call no other object's repr
 _SAFE_REPRS = {id(c.__dict__['__repr__']) for c in (
     object, type, int, float, str, bytes, bool, complex, type(None), type(Ellipsis))}
-_ATOMS = {str, int, float, bool, type(None), bytes, complex}
+# (by identity: ``t in {types}`` would hash t, through its metaclass's __hash__/__eq__)
+_ATOMS = {id(t) for t in (str, int, float, bool, type(None), bytes, complex)}
 
 
 def _lookup(t, name):
@@ -77,7 +79,7 @@ def safe_repr(k, depth=0):
     atoms, types, instances whose repr is ``object``'s, tuples, frozensets and
     namedtuples of such, and enum members with such a value."""
     t = type(k)
-    if t in _ATOMS:
+    if id(t) in _ATOMS:
         return True
     if depth > 20:
         return False
@@ -214,12 +216,15 @@ def index_names(idx):
     return ['' if i is None else TAG_INDEX | i if i <= LOW else '[%d]' % i for i in idx]
 
 
+#: id(t) -> (t, members(t)), for one walk (cleared after it): keyed by identity, as a
+#: lookup by the type would run its metaclass's __hash__ and __eq__
 _members_cache = {}
 
 
 def members(t):
     """(name, descriptor) of every T_OBJECT-like member in t's MRO (slots too)."""
-    r = _members_cache.get(t)
+    e = _members_cache.get(id(t))
+    r = e[1] if e is not None and e[0] is t else None
     if r is None:
         r = []
         seen = set()
@@ -232,7 +237,7 @@ def members(t):
                 if type(v) is MemberDescriptorType and k not in seen:
                     seen.add(k)
                     r.append(('.' + getattr(v, '__name__', k), v))
-        _members_cache[t] = r
+        _members_cache[id(t)] = (t, r)
     return r
 
 

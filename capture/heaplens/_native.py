@@ -71,7 +71,7 @@ def _size_mode(t, pysize):
     try:
         f = N.own_sizeof(t)
         if f is not None:
-            pysize[t] = f
+            pysize[id(t)] = f  # (by identity: no metaclass __hash__ runs)
             return 3, None
         if issubclass(t, type):
             return 3, None
@@ -106,7 +106,7 @@ def _frame_cells(f):
         return set()
     names = N.field(co, CF._co_lpn)
     base = p + CF._fr_locals
-    out = {N.word(base + i * _P) for i, nm in enumerate(names) if nm in cellnames}
+    out = {N.sref(base + i * _P) for i, nm in enumerate(names) if nm in cellnames}
     out.discard(0)
     return out
 
@@ -163,7 +163,7 @@ def _pmode(t):
         return 6, f
     if t is bytes and f is _bytes:
         return 7, f
-    if f is repr and t in (float, bool, complex, _NOTYPE):
+    if f is repr and any(t is x for x in (float, bool, complex, _NOTYPE)):
         return 3, f
     return 4, f
 
@@ -177,7 +177,7 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
     ``guard`` (``_guard.Quiet``) is checked between the walk's phases (the Rust walk itself
     runs to its end: it holds the GIL throughout and calls no program code)."""
     stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
-    pysize = {}  # type -> size function, for classes that define __sizeof__ in Python
+    pysize = {}  # id(type) -> size function, for classes that define __sizeof__ in Python
     hidden = {id(N._members_cache), id(CF.static_subclasses), id(CF.subclass_dicts),
               id(pysize)}
     if track is not None:
@@ -203,7 +203,7 @@ def native_walk(w, caller, top, chunk=65536, interp_state=True, hide_heapy=True,
 
     def size(o):
         """sys.getsizeof(o), but never a ``__sizeof__`` written in Python (``_size_mode``)."""
-        f = pysize_get(type(o))
+        f = pysize_get(id(type(o)))
         return getsizeof(o) if f is None else f(o)
 
     def frame_prod(o):

@@ -157,9 +157,14 @@ BY_TYPE = {
 }
 
 
+#: BY_TYPE by the type's identity: a lookup by the type would run its metaclass's
+#: __hash__ and __eq__ (program code)
+_BY_ID = {id(k): v for k, v in BY_TYPE.items()}
+
+
 def preview_func(t):
     """The preview function for exact type ``t``, or None (no preview stored)."""
-    f = BY_TYPE.get(t)
+    f = _BY_ID.get(id(t))
     if f is None and isinstance(t, type) and issubclass(t, type):
         return _type
     return f

@@ -17,6 +17,7 @@ import re
 MODES = ('all', 'none', 'redact')
 #: exact types whose previews are data (``bool`` and ``None`` are constants: kept)
 DATA_TYPES = frozenset((str, bytes, int, float, complex))
+_DATA_IDS = frozenset(map(id, DATA_TYPES))  # (by identity: no metaclass __hash__ runs)
 NONE_KEY = '[<redacted>]'
 _TOKEN = re.compile(r'<redacted len=[0-9]+ sha256=[0-9a-f]{12}>')
 
@@ -48,7 +49,7 @@ def token(text):
 
 def preview_func(f, t, values):
     """The preview function to use for exact type ``t`` in mode ``values`` (``f``: heapy's)."""
-    if values == 'all' or f is None or t not in DATA_TYPES:
+    if values == 'all' or f is None or id(t) not in _DATA_IDS:
         return f
     if values == 'none':
         return None

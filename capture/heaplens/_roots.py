@@ -32,10 +32,13 @@ def _codec_targets():
         search = encodings.search_function
         forkfns = [getattr(sys.modules.get('threading'), '_after_fork', None)]
         lg = sys.modules.get('logging')
-        forkfns += [getattr(lg, '_acquireLock', None), getattr(lg, '_releaseLock', None),
-                    getattr(lg, '_after_at_fork_child_reinit_locks', None)]
+        # logging's os.register_at_fork handlers: before, after in the parent (3.9-3.12:
+        # _acquireLock/_releaseLock; 3.13+: _prepareFork/_afterFork), after in the child
+        before = getattr(lg, '_prepareFork', None) or getattr(lg, '_acquireLock', None)
+        parent = getattr(lg, '_afterFork', None) or getattr(lg, '_releaseLock', None)
+        forkfns += [before, parent, getattr(lg, '_after_at_fork_child_reinit_locks', None)]
         forkfns = [f for f in forkfns if f is not None]
-        return strict, info, search, forkfns, lg
+        return strict, info, search, forkfns, before, parent
     except Exception:
         return None
 
@@ -45,7 +48,7 @@ def _codec_roots(targets, referrers):
     ``referrers`` (``gc.get_referrers`` of ``_codec_targets()`` and maybe more)."""
     out = []
     try:
-        strict, info, search, forkfns, lg = targets
+        strict, info, search, forkfns, before, parent = targets
         bdict = builtins.__dict__
         ecache = getattr(encodings, '_cache', None)
         found = {}
@@ -55,9 +58,9 @@ def _codec_roots(targets, referrers):
                 found['path'] = r
             elif tr is list and forkfns and r is not forkfns:
                 ids = set(map(id, r))
-                if lg is not None and id(lg._acquireLock) in ids:
+                if before is not None and id(before) in ids:
                     found.setdefault('before', r)
-                elif lg is not None and id(lg._releaseLock) in ids:
+                elif parent is not None and id(parent) in ids:
                     found.setdefault('parent', r)
                 elif any(id(f) in ids for f in forkfns):
                     found.setdefault('child', r)
@@ -141,7 +144,7 @@ def _referrers(interp_state):
     probe = _context_probe()
     want = []
     if targets is not None:
-        strict, info, search, forkfns, _ = targets
+        strict, info, search, forkfns = targets[:4]
         want += [strict, info, search, len] + forkfns
     if probe is not None:
         want.append(probe[1])

@@ -162,7 +162,7 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
     pd_o = array('I')
     pd_s = array('I')
     pfuncs = {}
-    pysize = {}  # type -> size function, for classes that define __sizeof__ in Python
+    pysize = {}  # id(type) -> size function, for classes that define __sizeof__ in Python
     sites = {}
     tagged = []  # dicts not entered because of guppy's hiding tag
     stats = {'materialized_dicts': 0, 'previews': 0, 'producers': 0, 'unreachable': 0}
@@ -298,17 +298,18 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
         if a == 0:
             part[0] = 0
         ts = list(map(type, part))
-        tns = list(map(tnum_get, ts))
+        tids = list(map(id, ts))  # types are looked up by identity (a metaclass's
+        tns = list(map(tnum_get, tids))  # __hash__ and __eq__ are the program's code)
         if None in tns:
             for t in ts:
-                if tnum_get(t) is None:
-                    tnum[t] = len(tlist)
+                if tnum_get(id(t)) is None:
+                    tnum[id(t)] = len(tlist)
                     tlist.append(t)
                     tlabel.append(S(type_label(t)))
                     f = N.own_sizeof(t)
                     if f is not None:
-                        pysize[t] = f
-            tns = list(map(tnum_get, ts))
+                        pysize[id(t)] = f
+            tns = list(map(tnum_get, tids))
         addr.extend(map(id, part))
         typ.extend(tns)
         if a == 0:
@@ -318,14 +319,14 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             w.strings(newstrs)
             del newstrs[:]
         try:
-            if pysize and not pysize.keys().isdisjoint(ts):
+            if pysize and not pysize.keys().isdisjoint(tids):
                 raise TypeError  # a class's own __sizeof__ is the program's code
             sizes = array('Q', map(getsizeof, part))
         except Exception:
             sizes = array('Q')
             for x, t in zip(part, ts):
                 try:
-                    f = pysize.get(t)
+                    f = pysize.get(id(t))
                     sizes.append(getsizeof(x) if f is None else f(x))
                 except Exception:
                     sizes.append(0)
@@ -333,9 +334,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             sizes[0] = 0
         if previews:
             for t in ts:
-                if t not in pfuncs:
-                    pfuncs[t] = R.preview_func(preview_func(t), t, values)
-            fs = list(map(pfuncs_get, ts))
+                if id(t) not in pfuncs:
+                    pfuncs[id(t)] = R.preview_func(preview_func(t), t, values)
+            fs = list(map(pfuncs_get, tids))
             if a == 0:
                 fs[0] = None
             for j in compress(range(a, b), fs):
@@ -409,9 +410,9 @@ def walk(w, caller, chunk=65536, interp_state=True, hide_heapy=True, previews=Tr
             while i < len(objs):
                 o = objs[i]
                 t = type(o)
-                kp = kinds_get(t)
+                kp = kinds_get(id(t))
                 if kp is None:
-                    kp = kinds[t] = _classify(t)
+                    kp = kinds[id(t)] = _classify(t)
                 k = kp[0]
                 if k == LEAF:
                     deg_append(0)

@@ -3,8 +3,11 @@ walker (issue 13 item 2): on the same heap, in one process, every relation's tab
 same with either walker.
 
 Interpreters: ``$HEAPLENS_NATIVE_PYTHONS`` (space separated; each needs the extension built
-and installed: ``capture/native/build.sh PYTHON``), else the one running the tests.  A test
-skips, saying why, only when ``heaplens_native`` does not import in its interpreter.
+and installed: ``capture/native/build.sh PYTHON``), else the one running the tests; and,
+run as root, the CPython 3.14 and 3.15 of the Debian testing chroot (``scripts/py-chroot.sh``;
+``capture/native/build-chroot.sh`` builds the extension there, ``scripts/dev.sh test`` runs
+both).  A test skips, saying why, only when ``heaplens_native`` does not import in its
+interpreter.
 
 How "the same" is judged (``native_compare.py``): warm-up captures with both walkers, then
 A (pure), B (native), C (pure) of one heap.  Consecutive captures differ a little where the
@@ -19,8 +22,10 @@ reader's (``hlsread``) for clodo, type, size, module and via.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -31,9 +36,26 @@ SCRIPT = os.path.join(HERE, 'native_compare.py')
 RELS = ['clodo', 'type', 'rcs', 'via', 'size', 'module', 'unity', 'id', 'idset', 'prod']
 
 
+#: the Debian testing chroot with CPython 3.14 and 3.15 (scripts/py-chroot.sh), whose
+#: native walker capture/native/build-chroot.sh builds; its interpreters are named
+#: 'chroot:3.14' and 'chroot:3.15' here
+CHROOT = os.environ.get('PY_CHROOT', '/var/tmp/heaplens-deb-testing')
+
+
 def interpreters():
     env = os.environ.get('HEAPLENS_NATIVE_PYTHONS')
-    return env.split() if env else [sys.executable]
+    found = env.split() if env else [sys.executable]
+    for v in ('3.14', '3.15'):
+        if os.path.exists(os.path.join(CHROOT, 'usr/bin/python' + v)) and os.geteuid() == 0:
+            found.append('chroot:' + v)
+    return found
+
+
+def _argv(py):
+    """The command that runs interpreter ``py`` (a path, or 'chroot:3.X')."""
+    if py.startswith('chroot:'):
+        return ['chroot', CHROOT, '/usr/bin/python' + py.split(':', 1)[1]]
+    return [py]
 
 
 def _env():
@@ -44,22 +66,45 @@ def _env():
 
 def _need_native(py):
     """Skip (printing why) when heaplens_native does not import in ``py``."""
-    if not os.path.exists(py):
+    if not py.startswith('chroot:') and not os.path.exists(py):
         why = 'interpreter %s not found' % py
     else:
-        r = subprocess.run([py, '-c', 'import heaplens_native'], capture_output=True, text=True,
-                           env=_env(), timeout=60)
+        r = subprocess.run(_argv(py) + ['-c', 'import heaplens_native'], capture_output=True,
+                           text=True, env=_env(), timeout=60)
         if r.returncode == 0:
             return
-        why = ('heaplens_native is not built for %s (%s); build it with '
-               'capture/native/build.sh %s' % (py, (r.stderr.strip().splitlines() or ['?'])[-1], py))
+        why = ('heaplens_native is not built for %s (%s); build it with %s' % (
+            py, (r.stderr.strip().splitlines() or ['?'])[-1],
+            'capture/native/build-chroot.sh' if py.startswith('chroot:')
+            else 'capture/native/build.sh %s' % py))
     print('SKIP:', why)
     pytest.skip(why)
 
 
 def _compare(py, out, *extra):
-    r = subprocess.run([py, SCRIPT, str(out)] + list(extra), capture_output=True, text=True,
-                       env=_env(), timeout=1800)
+    script, where = SCRIPT, str(out)
+    if py.startswith('chroot:'):
+        # the agent, the script and its output inside the chroot: a copy of capture/
+        # beside the test's folder there, read back from the host afterwards
+        inside = tempfile.mkdtemp(prefix='hl-native-', dir=os.path.join(CHROOT, 'tmp'))
+        shutil.copytree(os.path.join(os.path.dirname(HERE), 'heaplens'),
+                        os.path.join(inside, 'heaplens'))
+        os.mkdir(os.path.join(inside, 'tests'))
+        for f in ('native_compare.py', 'hlsread.py'):
+            shutil.copy(os.path.join(HERE, f), os.path.join(inside, 'tests', f))
+        rel = '/' + os.path.relpath(inside, CHROOT)
+        script, where = rel + '/tests/native_compare.py', rel + '/out'
+        os.mkdir(os.path.join(inside, 'out'))
+    try:
+        r = subprocess.run(_argv(py) + [script, where] + list(extra), capture_output=True,
+                           text=True, env=_env(), timeout=1800)
+    finally:
+        if py.startswith('chroot:'):
+            for k in 'ABC':
+                src = os.path.join(inside, 'out', k + '.hls')
+                if os.path.exists(src):
+                    shutil.copy(src, os.path.join(str(out), k + '.hls'))
+            shutil.rmtree(inside, ignore_errors=True)
     lines = r.stdout.strip().splitlines()
     assert lines, 'native_compare.py printed nothing (exit %d): %s' % (r.returncode, r.stderr[-3000:])
     res = json.loads(lines[-1])

@@ -4,6 +4,8 @@ property or metaclass hook of the program's objects, from the main thread or a n
 A program's code could take locks (a deadlock while the walk holds the GIL), change
 objects mid-walk or fail.  Run in a subprocess; every hook records its call."""
 
+import os
+
 import pytest
 
 from test_crash_safety import run_script
@@ -43,6 +45,23 @@ class Made(metaclass=Meta):
     def __sizeof__(self):
         calls.append('Made sizeof'); return 3
 
+class EqMeta(type):
+    # hashes like str, so in any dict or set keyed by types a lookup compares it with
+    # str: Python calls this __eq__ (3.14's typing._UnionGenericAlias is such a class)
+    def __hash__(cls):
+        calls.append('EqMeta hash'); return hash(str)
+    def __eq__(cls, other):
+        calls.append('EqMeta eq'); return type.__eq__(cls, other)
+
+class Odd(metaclass=EqMeta):
+    __slots__ = ('v',)
+    def __init__(self):
+        self.v = [1]
+
+class OddSized(metaclass=EqMeta):
+    def __sizeof__(self):
+        calls.append('OddSized sizeof'); return 5
+
 class Mod(types.ModuleType):
     def __getattr__(self, name):
         calls.append('module getattr ' + name); raise AttributeError(name)
@@ -68,6 +87,7 @@ keep = {
     'bound': types.MethodType(Spy(9), Spy(10)),
     'seq': SpyList([Spy(4), 1]),
     'map': SpyDict({Spy(5): 1}),
+    'odd': [Odd(), Odd(), OddSized(), Odd, OddSized, EqMeta],
 }
 mod = Mod('spy_module')
 mod.__dict__['__name__'] = 'spy_module'
@@ -101,10 +121,23 @@ print('ok', st['objects'])
 '''
 
 
+@pytest.mark.parametrize('walker', ['native', 'pure'])
 @pytest.mark.parametrize('where', ['main', 'thread'])
-def test_capture_calls_no_code_of_the_program(tmp_path, where):
-    r = run_script(SPIES, tmp_path / 'p.hls', where)
+def test_capture_calls_no_code_of_the_program(tmp_path, where, walker):
+    env = dict(os.environ)
+    env.pop('HEAPLENS_PURE_PYTHON', None)
+    if walker == 'pure':
+        env['HEAPLENS_PURE_PYTHON'] = '1'
+    r = run_script(SPIES + WALKER_CHECK, tmp_path / 'p.hls', where, walker, env=env)
     assert r.stdout.startswith('ok '), r.stdout
+
+
+# the walker asked for is the one that walked (native: when heaplens_native imports here)
+WALKER_CHECK = r'''
+from heaplens import _native
+want = sys.argv[3]
+assert st.get('walker', 'python') == ('native' if want == 'native' and _native.NATIVE else 'python'), st
+'''
 
 
 SIGNALS = r'''

@@ -7,11 +7,30 @@ use pyo3::prelude::*;
 /// The characters of an exact-or-not str that is compact ASCII (its bytes are its UTF-8).
 #[inline]
 pub(crate) unsafe fn ascii_bytes<'a>(s: *mut ffi::PyObject) -> Option<&'a [u8]> {
-    if ffi::PyUnicode_IS_COMPACT_ASCII(s) != 0 {
+    #[cfg(not(Py_3_14))]
+    {
+        if ffi::PyUnicode_IS_COMPACT_ASCII(s) != 0 {
+            let n = ffi::PyUnicode_GET_LENGTH(s) as usize;
+            Some(std::slice::from_raw_parts(ffi::PyUnicode_1BYTE_DATA(s) as *const u8, n))
+        } else {
+            None
+        }
+    }
+    // 3.14+: the state bit-field is not in PyO3's bindings; `PyUnicode_KIND` and
+    // `PyUnicode_DATA` are exported functions there. A 1-byte str is ASCII when no byte
+    // has the high bit set (Latin-1 otherwise).
+    #[cfg(Py_3_14)]
+    {
+        if ffi::PyUnicode_KIND(s) != 1 {
+            return None;
+        }
         let n = ffi::PyUnicode_GET_LENGTH(s) as usize;
-        Some(std::slice::from_raw_parts(ffi::PyUnicode_1BYTE_DATA(s) as *const u8, n))
-    } else {
-        None
+        let b = std::slice::from_raw_parts(ffi::PyUnicode_DATA(s) as *const u8, n);
+        if b.is_ascii() {
+            Some(b)
+        } else {
+            None
+        }
     }
 }
 
