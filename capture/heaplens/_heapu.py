@@ -38,7 +38,9 @@ def _tracer():
     # subtract their two pre-header words from the address (fixed in 3.12); ask
     # for the block's true start, as heapy's C code does
     try:
-        raw = ctypes.pythonapi._PyTraceMalloc_GetTraceback
+        # item access: a new function pointer each time, never cached in pythonapi's
+        # dict (an attribute would stay there, a lasting object heapy then sees)
+        raw = ctypes.pythonapi['_PyTraceMalloc_GetTraceback']
         raw.restype = ctypes.py_object
         raw.argtypes = [ctypes.c_uint, ctypes.c_size_t]
     except Exception:

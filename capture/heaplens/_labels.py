@@ -30,6 +30,9 @@ for _k, _v in sorted(builtins.__dict__.items()):
 _inv[id(types.ModuleType)] = 'module'
 _module_of = type.__dict__['__module__'].__get__
 _name_of = type.__dict__['__name__'].__get__
+_mro_of = type.__dict__['__mro__'].__get__
+_dict_of = type.__dict__['__dict__'].__get__
+_C_DESCRIPTORS = (types.GetSetDescriptorType, types.MemberDescriptorType)
 _inv[id(types.FunctionType)] = 'function'
 del _k, _v
 
@@ -41,7 +44,7 @@ def type_label(t):
         return lab
     # type's own getters: a metaclass's __getattribute__ or properties never run
     try:
-        mod = _module_of(t)
+        mod = _meta_module(t)
     except Exception:
         mod = None
     try:
@@ -55,3 +58,21 @@ def type_label(t):
     if not isinstance(mod, str):
         mod = str(mod)
     return '%s.%s' % (mod, name)
+
+
+def _meta_module(t):
+    """``t.__module__`` as heapy reads it: a metaclass's own C descriptor for
+    ``__module__`` (Cython 3's shared types have one, answering from ``tp_name``)
+    wins over ``type``'s getter; a descriptor written in Python is never run (the
+    ``type`` getter answers then)."""
+    mt = type(t)
+    if mt is not type:
+        for c in _mro_of(mt):
+            if c is type:
+                break
+            d = _dict_of(c).get('__module__')
+            if d is not None:
+                if any(type(d) is x for x in _C_DESCRIPTORS):
+                    return d.__get__(t, mt)
+                break
+    return _module_of(t)

@@ -436,7 +436,10 @@ def is_python_class(t):
 
 
 def solid_base(t):
+    """The first class of t's MRO that is not a Python class: a static type, or an
+    extension type made at run time (Cython 3, PyType_FromSpec: heap types with their own
+    traverse, whose C fields instances of t carry)."""
     for c in TM(t) or (t,):
-        if not TF(c) & HEAPTYPE:
+        if not TF(c) & HEAPTYPE or not is_python_class(c):
             return c
     return object

@@ -88,7 +88,7 @@ def _codec_roots(targets, referrers):
 def _thread_dict():
     """The calling thread's state dict (ts->dict), as PyThreadState_GetDict gives."""
     try:
-        f = ctypes.pythonapi.PyThreadState_GetDict
+        f = ctypes.pythonapi['PyThreadState_GetDict']  # not cached in pythonapi's dict
         f.restype = ctypes.c_void_p
         f.argtypes = []
         p = f()

@@ -14,7 +14,8 @@ import pytest  # noqa: E402
 
 import hlsread  # noqa: E402
 
-#: relation -> {'whole': text, 'created': text}, filled by test_relations.py
+#: relation -> {'whole': text, 'created': text, 'libs': text}, filled by test_relations.py
+#: and test_real_libraries.py
 AGREEMENT = {}
 
 
@@ -23,11 +24,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     tr = terminalreporter
     tr.section('heaplens vs guppy3: agreement per relation')
-    tr.write_line('%-7s %-34s %s' % ('rel', 'sets the test created', 'whole heap'))
+    tr.write_line('%-7s %-34s %-50s %s' % ('rel', 'sets the test created', 'whole heap',
+                                            'real libraries (whole heap)'))
     for rel in ('clodo', 'type', 'rcs', 'via', 'size', 'module', 'unity', 'prod', 'id', 'idset',
                 'heapu'):
         a = AGREEMENT.get(rel, {})
-        tr.write_line('%-7s %-34s %s' % (rel, a.get('created', '-'), a.get('whole', '-')))
+        tr.write_line('%-7s %-34s %-50s %s' % (rel, a.get('created', '-'), a.get('whole', '-'),
+                                               a.get('libs', '-')))
 
 
 class Snap:
