@@ -66,7 +66,7 @@ CRATES = {
 # --- 3. engine layers, bottom up (engine/src/README.md) ---------------------------------
 
 ENGINE_LAYERS = [
-    ["heap"],  # 1 the loaded heap
+    ["heap", "work"],  # 1 the loaded heap; stopping long analyses
     ["format"],  # 2 bytes
     ["partition"],  # 3 relations
     ["render", "textwrap", "heapydump"],  # 4 heapy's text

@@ -4,7 +4,8 @@
 //! lists the files):
 //! 1. [`heap`]: the loaded heap — ids, sets, the [`Snapshot`]'s flat columns and CSR edges,
 //!    reverse edges, heapy's kinds, rcs/via classes, the `byid` order, the dominator tree,
-//!    the reference point's `heapnew`/`heapref`, and [`Heap`], which indexes a snapshot once and is immutable afterwards.
+//!    the reference point's `heapnew`/`heapref`, and [`Heap`], which indexes a snapshot once and is immutable afterwards;
+//!    [`work`]: the cancel flag and time budget the long analyses check.
 //! 2. [`format`]: bytes in and out — the snapshot file (`docs/format.md`) and saved indexes.
 //! 3. [`partition`]: the relations (heapy's classifiers and their labels) and partitions of
 //!    any [`ObjSet`] by a [`Relation`] in heapy's row order.
@@ -38,6 +39,7 @@ pub mod synth;
 pub mod testing;
 pub mod textwrap;
 pub mod treemap;
+pub mod work;
 
 pub use format::{read_snapshot, FormatError, SnapshotWriter};
 pub use heap::ids::{KindId, ObjId, StrId, TypeId};

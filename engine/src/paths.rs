@@ -88,6 +88,7 @@ pub fn shpaths(heap: &Heap, set: &ObjSet, limit: usize) -> ShortestPaths {
     for k in (1..=depth as usize).rev() {
         let mut up = Vec::new();
         for &t in &graph[k] {
+            crate::work::check();
             for &s in heap.rev.sources(ObjId(t)) {
                 if dist[s as usize] == k as u32 - 1 {
                     dist[s as usize] |= ON_GRAPH;
@@ -101,6 +102,7 @@ pub fn shpaths(heap: &Heap, set: &ObjSet, limit: usize) -> ShortestPaths {
     let mut count: HashMap<u32, u64> = HashMap::from([(0, 1)]);
     for (k, layer) in graph.iter().enumerate().skip(1) {
         for &v in layer {
+            crate::work::check();
             let mut n = 0u64;
             for &s in heap.rev.sources(ObjId(v)) {
                 if dist[s as usize] == (k as u32 - 1) | ON_GRAPH {
@@ -134,6 +136,7 @@ fn bfs_until(snap: &Snapshot, set: &ObjSet) -> (Vec<u32>, Option<(u32, Vec<u32>)
         depth += 1;
         let mut next = Vec::new();
         for &u in &layer {
+            crate::work::check();
             for &v in snap.referents(ObjId(u)) {
                 if dist[v as usize] == UNSEEN {
                     dist[v as usize] = depth;
@@ -248,6 +251,7 @@ fn enumerate(snap: &Snapshot, dist: &[u32], depth: u32, want: usize) -> Vec<Vec<
     let mut stack: Vec<(Vec<Step>, usize)> = vec![(kids(0, 0), 0)];
     let mut path: Vec<Step> = Vec::new();
     while let Some((list, next)) = stack.last_mut() {
+        crate::work::check();
         if *next >= list.len() {
             stack.pop();
             path.pop();

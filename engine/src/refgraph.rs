@@ -89,10 +89,12 @@ pub fn referrer_graph(heap: &Heap, query: &Query, expand: &[Query], k: usize) ->
     let mut slot_of_kind = vec![u32::MAX; kinds];
     let mut acc = vec![(0u64, 0u64); kinds];
     while let Some((node, expr, set)) = queue.pop_front() {
+        crate::work::check();
         let referrers = heap.referrers_of(&set);
         // the clodo partition of the referrers, in heapy's row order (as `partition` sorts)
         let mut seen_kinds: Vec<KindId> = Vec::new();
         for o in referrers.iter() {
+            crate::work::check();
             let kind = heap.kinds.of(o).expect("referrers exclude the root");
             let c = &mut acc[kind.idx()];
             if c.0 == 0 {

@@ -233,6 +233,7 @@ fn children(heap: &Heap, set: &ObjSet) -> Vec<Child> {
     }
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); rows.len()];
     for o in refs.iter() {
+        crate::work::check();
         if let Some(&Some(i)) = kind_label(heap, o).and_then(|k| row_of.get(k)) {
             members[i].push(o.0);
         }

@@ -40,6 +40,10 @@ enum Command {
         /// Largest snapshot upload accepted, in bytes.
         #[arg(long, default_value_t = 4 << 30)]
         max_upload: u64,
+        /// Seconds one analysis (a partition, paths, a referrer graph...) may run before it is
+        /// stopped and answered 503 `budget_exceeded`.
+        #[arg(long, value_name = "SECONDS", default_value_t = heaplens_server::http::work::DEFAULT_WORK_BUDGET.as_secs_f64())]
+        work_budget: f64,
         /// Stop by itself after this many seconds (for tests and demos).
         #[arg(long)]
         exit_after: Option<u64>,
@@ -302,6 +306,7 @@ fn main() -> ExitCode {
             data,
             memory_budget,
             max_upload,
+            work_budget,
             exit_after,
             token,
             insecure_public,
@@ -324,6 +329,7 @@ fn main() -> ExitCode {
                 insecure_public,
                 memory_budget: memory_budget << 20,
                 public_url,
+                work_budget,
             };
             match runtime.block_on(serve(opts)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -68,3 +68,31 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<u32>,
 }
+
+/// `GET /api/status`: what the server is doing (work limits, answers cached).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerStatus {
+    /// The work budget of one analysis, in seconds (`--work-budget`).
+    pub work_budget_s: f64,
+    /// Analyses running now.
+    pub analyses_running: u64,
+    /// Analyses finished (answered, or stopped) since the start.
+    pub analyses_done: u64,
+    /// Analyses stopped because their client went away.
+    pub analyses_cancelled: u64,
+    /// Analyses stopped by the work budget (answered 503 `budget_exceeded`).
+    pub analyses_over_budget: u64,
+    /// The cache of identical answers, over every loaded heap.
+    pub answers: AnswerCacheStatus,
+}
+
+/// The answer cache's figures (hits and misses since the start; entries and bytes now).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerCacheStatus {
+    pub hits: u64,
+    pub misses: u64,
+    pub entries: u64,
+    pub bytes: u64,
+    /// The bound on `bytes` per loaded heap.
+    pub max_bytes_per_heap: u64,
+}

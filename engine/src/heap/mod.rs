@@ -158,6 +158,7 @@ impl Heap {
     pub fn referrers_of(&self, set: &ObjSet) -> ObjSet {
         let mut out = Vec::new();
         for o in set.iter() {
+            crate::work::check();
             out.extend(self.rev.sources(o).iter().copied().filter(|&s| s != 0 && self.reachable[s as usize]));
         }
         ObjSet::from_unsorted(out)
@@ -167,6 +168,7 @@ impl Heap {
     pub fn referents_of(&self, set: &ObjSet) -> ObjSet {
         let mut out = Vec::new();
         for o in set.iter() {
+            crate::work::check();
             out.extend(self.snap.referents(o).iter().copied().filter(|&t| t != 0));
         }
         ObjSet::from_unsorted(out)
@@ -190,7 +192,9 @@ impl Heap {
     /// The labels of all via classes, made on first use.
     pub fn via_labels(&self) -> &ClassLabels {
         self.via_labels.get_or_init(|| {
-            ClassLabels::new((0..self.via().len() as u32).map(|c| classes::via_label(self.via(), &self.snap, c)).collect())
+            ClassLabels::new(
+                (0..self.via().len() as u32).map(|c| classes::via_label(self.via(), &self.snap, c)).collect(),
+            )
         })
     }
 

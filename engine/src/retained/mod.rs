@@ -31,6 +31,7 @@ impl<'a> Members<'a> {
         let bits = (set.len() > 64).then(|| {
             let mut bits = vec![0u64; n.div_ceil(64)];
             for o in set.iter() {
+                crate::work::check();
                 bits[o.idx() / 64] |= 1 << (o.idx() % 64);
             }
             bits
@@ -78,6 +79,7 @@ fn freed<'h>(heap: &'h Heap, set: &ObjSet) -> Option<Freed<'h>> {
     let mut queue = vec![top.0];
     let mut head = 0;
     while head < queue.len() {
+        crate::work::check();
         let o = queue[head];
         head += 1;
         for &t in s.referents(ObjId(o)) {
@@ -125,6 +127,7 @@ pub fn imdom(heap: &Heap, set: &ObjSet) -> ObjSet {
     let mut head = 0;
     let mut found = Vec::new();
     while head < queue.len() {
+        crate::work::check();
         let o = queue[head];
         head += 1;
         for &t in s.referents(ObjId(o)) {

@@ -1,17 +1,64 @@
 //! Runs the engine off the async threads: every handler's work on a heap goes through
-//! [`blocking`], which turns a failed task into the API's internal error.
+//! [`blocking`], which bounds it (the request's work budget, cancellation when the client
+//! goes away: [`super::work`]) and turns a failed task into the API's error.
 
 use crate::http::error::ApiError;
+use crate::http::work::{Running, WorkStats, DEFAULT_WORK_BUDGET, SCOPE};
+use axum::http::StatusCode;
+use heaplens_engine::work::{self, Stop, Work};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
-/// Runs `f` with `spawn_blocking`; a task that panicked or was cancelled is answered 500
-/// naming `what` (`"partition task failed: ..."`), `f`'s own error converted into the API's.
+/// Cancels the work when the request's future is dropped before the answer (the client
+/// went away); harmless after it.
+struct CancelOnDrop(Arc<Work>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// Runs `f` with `spawn_blocking` under the request's work budget: `f`'s value, or its own
+/// error converted into the API's; 503 `budget_exceeded` (naming the budget) when the
+/// engine stopped it for running too long; 500 naming `what` when it panicked.
 pub async fn blocking<T, E>(what: &str, f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
 where
     T: Send + 'static,
     E: Into<ApiError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::internal(format!("{what} task failed: {e}")))?
-        .map_err(Into::into)
+    let (budget, stats) = SCOPE
+        .try_with(|s| (s.budget, s.stats.clone()))
+        .unwrap_or_else(|_| (DEFAULT_WORK_BUDGET, Arc::new(WorkStats::default())));
+    let w = Work::new(budget);
+    let _cancel = CancelOnDrop(w.clone());
+    let counted = stats;
+    let done = tokio::task::spawn_blocking(move || {
+        let _running = Running::start(counted.clone());
+        let r = work::run(w, f);
+        // counted here: a cancelled request's future is gone, nobody awaits this
+        match &r {
+            Err(Stop::Budget(_)) => counted.over_budget.fetch_add(1, Ordering::Relaxed),
+            Err(Stop::Cancelled) => counted.cancelled.fetch_add(1, Ordering::Relaxed),
+            Ok(_) => 0,
+        };
+        r
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("{what} task failed: {e}")))?;
+    match done {
+        Ok(r) => r.map_err(Into::into),
+        Err(Stop::Budget(b)) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "budget_exceeded",
+            format!(
+                "the {what} query ran longer than the work budget of {} s and was stopped: \
+                     ask for a smaller set (or start the server with a larger --work-budget)",
+                b.as_secs_f64()
+            ),
+        )),
+        Err(Stop::Cancelled) => {
+            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "cancelled", format!("the {what} query was cancelled")))
+        }
+    }
 }

@@ -4,11 +4,14 @@
 //! [`error`] (the one JSON error envelope), [`serve`] (the `serve` command), and [`site`]:
 //! the web security every answer gets (Host check, no state change from another site, CSP).
 
+pub mod answers;
 pub mod blocking;
 pub mod error;
 pub mod params;
 pub mod serve;
 pub mod site;
+pub mod status;
+pub mod work;
 
 use crate::access::auth::Auth;
 use crate::state::{AppState, JSON_BODY_MAX};
@@ -39,7 +42,14 @@ pub fn router_with(state: AppState, static_dir: Option<PathBuf>, auth: Arc<Auth>
 /// all of it behind [`site::guard`] (hosts, cross-site requests, security headers).
 pub fn router_site(state: AppState, static_dir: Option<PathBuf>, auth: Arc<Auth>, site: Site) -> Router {
     let guarded = Arc::new(Guarded::new(site.clone(), static_dir.as_ref().map(|d| d.join("index.html"))));
-    api_router(state, static_dir)
+    let work = Arc::new(work::WorkStats::default());
+    let answered = Arc::new(answers::AnswerStats::default());
+    let status = status::StatusState { store: state.store.clone(), work: work.clone(), answers: answered.clone() };
+    api_router(state.clone(), static_dir)
+        .route("/api/status", get(status::get_status).with_state(status))
+        // inside the access guard: only a request allowed to read a heap reaches its answers
+        .layer(axum::middleware::from_fn_with_state((state, answered), answers::cache))
+        .layer(axum::middleware::from_fn_with_state(work, work::scope))
         .route("/share/{token}", get(access::open_share))
         .layer(axum::middleware::from_fn_with_state(auth.clone(), access::auth::guard))
         .layer(axum::Extension(auth))

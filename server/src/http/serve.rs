@@ -32,11 +32,17 @@ pub struct Serve {
     pub memory_budget: u64,
     /// The origin browsers reach this server at, behind a proxy (`--public-url`).
     pub public_url: Option<String>,
+    /// Seconds one analysis may run (`--work-budget`).
+    pub work_budget: f64,
 }
 
 /// Runs the server until it is stopped (Ctrl-C, SIGTERM, `--exit-after`).
 pub async fn serve(opts: Serve) -> Result<(), String> {
     let public = opts.public_url.as_deref().map(PublicUrl::parse).transpose()?;
+    if !(opts.work_budget.is_finite() && opts.work_budget > 0.0 && opts.work_budget <= 86_400.0) {
+        return Err(format!("--work-budget {}: give a number of seconds above 0 and at most 86400", opts.work_budget));
+    }
+    let work_budget = super::work::WorkBudget(std::time::Duration::from_secs_f64(opts.work_budget));
     let Serve {
         snapshots, addr, static_dir, data, max_upload, exit_after, token, insecure_public, memory_budget, ..
     } = opts;
@@ -101,7 +107,8 @@ pub async fn serve(opts: Serve) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let site = Site::new(bound, public.clone());
-    let app = router_site(AppState { store: store.clone(), max_upload }, static_dir, Arc::new(auth), site);
+    let app = router_site(AppState { store: store.clone(), max_upload }, static_dir, Arc::new(auth), site)
+        .layer(axum::Extension(work_budget));
     let url = format!("http://{bound}/");
     if let Some(p) = &public {
         println!("heaplens: public URL {}/", p.origin);

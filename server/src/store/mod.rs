@@ -433,6 +433,13 @@ impl Store {
         Some(out)
     }
 
+    /// The indexed heap of a snapshot if it is in memory now (never loads it).
+    pub fn peek(&self, id: &str) -> Option<Arc<Loaded>> {
+        let inner = self.read();
+        let id = Store::resolve(&inner, id)?;
+        inner.by_id.get(&id).and_then(|e| e.loaded.clone())
+    }
+
     /// Where a snapshot's bytes are (`None` for heaps inserted in memory only).
     pub fn file_of(&self, id: &str) -> Option<PathBuf> {
         let inner = self.read();
