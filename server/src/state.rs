@@ -13,9 +13,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The indexed heap of snapshot `id`, or 404 naming it.
-    pub fn loaded(&self, id: &str) -> Result<Arc<Loaded>, ApiError> {
-        self.store.get(id).ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))
+    /// The indexed heap of snapshot `id`, or 404 naming it. One in memory is answered at
+    /// once; one that must be read again (unloaded under the memory budget) is loaded off
+    /// the async threads, once however many requests ask (single flight), and at most
+    /// [`crate::store::CONCURRENT_LOADS`] heaps are indexed at a time.
+    pub async fn loaded(&self, id: &str) -> Result<Arc<Loaded>, ApiError> {
+        crate::store::cold::get(&self.store, id)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| ApiError::not_found(format!("no snapshot with id {id:?}")))
     }
 }
 

@@ -147,9 +147,11 @@ async fn files_from_the_command_line_cannot_be_changed() {
 #[tokio::test]
 async fn the_memory_budget_unloads_and_reloads() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = two_snapshots();
-    // a budget below one heap: only the last one used stays loaded
-    let (store, _) = Store::open(dir.path(), 1).unwrap();
+    let (a, _) = two_snapshots();
+    let b = heaplens_engine::synth::write_synthetic(Vec::new(), 40_000, 3).unwrap();
+    // a budget for one heap, not two: only the last one used stays loaded
+    let cost = |b: &[u8]| Store::cost(heaplens_engine::read_snapshot(b).unwrap().object_count() as u64, b.len() as u64);
+    let (store, _) = Store::open(dir.path(), cost(&a).max(cost(&b))).unwrap();
     let store = Arc::new(store);
     let app = router(AppState { store: store.clone(), max_upload: 1 << 26 }, None);
     let (_, first) = send(&app, "POST", "/api/snapshots?name=a.hls", a).await;

@@ -82,6 +82,8 @@ pub struct ServerStatus {
     pub analyses_cancelled: u64,
     /// Analyses stopped by the work budget (answered 503 `budget_exceeded`).
     pub analyses_over_budget: u64,
+    /// Snapshots read and indexed again after the memory budget unloaded them.
+    pub cold_loads: u64,
     /// The cache of identical answers, over every loaded heap.
     pub answers: AnswerCacheStatus,
 }

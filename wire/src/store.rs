@@ -33,6 +33,10 @@ pub struct SnapshotInfo {
     /// The capturing process's random token (`META.process.token`); `None` in older files.
     #[serde(default)]
     pub process_token: Option<String>,
+    /// Which process captured it (host, pid, start time), for grouping snapshots into
+    /// series without loading them; `None` in infos kept by older servers.
+    #[serde(default)]
+    pub process_key: Option<String>,
     /// This capture's number in its process (dumps and setrefs counted from 1).
     #[serde(default)]
     pub capture_seq: Option<u64>,

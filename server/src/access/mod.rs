@@ -58,7 +58,7 @@ pub async fn create_share(
     Path(id): Path<String>,
     body: Option<JsonBody<ShareRequest>>,
 ) -> Result<Json<ShareLink>, ApiError> {
-    let info = st.loaded(&id)?.info.clone();
+    let info = st.loaded(&id).await?.info.clone();
     let secs = body.and_then(|JsonBody(b)| b.expires_in_s).unwrap_or(0);
     if secs > MAX_SHARE_SECONDS {
         return Err(ApiError::bad_request(format!("a share link lives at most {MAX_SHARE_SECONDS} seconds")));

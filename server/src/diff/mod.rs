@@ -37,7 +37,7 @@ pub async fn get_diff(
             .ok_or_else(|| ApiError::bad_request(format!("missing parameter {name} (a snapshot id)")))
     };
     let (id_a, id_b) = (id("a", p.a)?, id("b", p.b)?);
-    let (snap_a, snap_b) = (st.loaded(&id_a)?, st.loaded(&id_b)?);
+    let (snap_a, snap_b) = (st.loaded(&id_a).await?, st.loaded(&id_b).await?);
     let qa_text = p.qa.unwrap_or_else(|| "heap".to_owned());
     let qa = parse_query(&qa_text).map_err(|e| side_error("qa", e))?;
     let qb = parse_query(p.qb.as_deref().unwrap_or(&qa_text)).map_err(|e| side_error("qb", e))?;

@@ -53,7 +53,7 @@ impl FromRequestParts<AppState> for Snap {
             .await
             .map_err(|e| ApiError::bad_request(e.body_text()))?;
         let id = path.remove("id").ok_or_else(|| ApiError::internal("route without {id}"))?;
-        let snap = state.loaded(&id)?;
+        let snap = state.loaded(&id).await?;
         Ok(Snap { id, snap })
     }
 }

@@ -39,6 +39,7 @@ pub async fn get_status(State(s): State<StatusState>) -> Json<ServerStatus> {
         analyses_done: s.work.done.load(Ordering::Relaxed),
         analyses_cancelled: s.work.cancelled.load(Ordering::Relaxed),
         analyses_over_budget: s.work.over_budget.load(Ordering::Relaxed),
+        cold_loads: s.store.cold_loads.load(Ordering::Relaxed),
         answers,
     })
 }

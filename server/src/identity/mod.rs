@@ -40,7 +40,7 @@ pub async fn get_identity(
             .ok_or_else(|| ApiError::bad_request(format!("unknown side {s:?}; known: new (B's new objects), gone")))?,
     };
     let relation = by.resolve(&heaplens_engine::Query::heap()).map_err(|e| ApiError::bad_request(e.message))?;
-    let (a, b) = (st.loaded(&a_id)?, st.loaded(&b_id)?);
+    let (a, b) = (st.loaded(&a_id).await?, st.loaded(&b_id).await?);
     let view = blocking("identity", move || {
         identity_view((&a_id, &a.heap), (&b_id, &b.heap), side, relation, page.offset, Some(page.limit))
             .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_comparable", e.to_string()))

@@ -68,7 +68,8 @@ pub async fn get_series(
             .ok_or_else(|| ApiError::bad_request(format!("unknown measure {m:?}; known: size, count")))?,
     };
     let k = p.k.unwrap_or(SERIES_K).clamp(1, SERIES_K_MAX);
-    let view = blocking("series", move || Ok::<_, ApiError>(series_view(&s, by, measure, k))).await?;
+    let store = st.store.clone();
+    let view = blocking("series", move || series_view(&store, &s, by, measure, k)).await?;
     Ok(Json(view))
 }
 
@@ -89,7 +90,8 @@ async fn on_samples<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let s = found(st, id)?;
     let by = kind_relation(by)?;
-    blocking("series", move || f(samples(&s, by))).await
+    let store = st.store.clone();
+    blocking("series", move || f(samples(&store, &s, by)?)).await
 }
 
 /// Sample `n`'s table (a snapshot's partitioned by `by`).

@@ -1,6 +1,8 @@
 //! Engine series and dump packages → wire types.
 
+use crate::http::error::ApiError;
 use crate::store::series::Series;
+use crate::store::Store;
 use heaplens_engine::heapydump::{package_title, render_package, row_header, Package};
 use heaplens_engine::series::{heap_sample, top_kinds, Measure};
 use heaplens_engine::Relation;
@@ -36,19 +38,37 @@ pub fn package_view(index: usize, p: &Package) -> PackageView {
 }
 
 /// The samples of a series as packages: a dump's own, or each snapshot partitioned by `by`.
-pub fn samples(series: &Series, by: Relation) -> Vec<Package> {
+/// Snapshots are taken one at a time from the store (loaded again if the memory budget
+/// unloaded them, and free to be unloaded again after), never all at once; one that can
+/// no longer be read is an error naming it.
+pub fn samples(store: &Store, series: &Series, by: Relation) -> Result<Vec<Package>, ApiError> {
     match series {
-        Series::Dump(d) => d.packages.clone(),
-        Series::Snapshots(_, snaps) => snaps.iter().map(|l| heap_sample(&l.heap, by)).collect(),
+        Series::Dump(d) => Ok(d.packages.clone()),
+        Series::Snapshots(info) => info
+            .snapshots
+            .iter()
+            .map(|id| {
+                let l = store
+                    .get(id)
+                    .ok_or_else(|| ApiError::not_found(format!("snapshot {id:?} of the series is gone")))?;
+                Ok(heap_sample(&l.heap, by))
+            })
+            .collect(),
     }
 }
 
 /// The series with its top `k` kinds by `measure`.
-pub fn series_view(series: &Series, by: Relation, measure: Measure, k: usize) -> SeriesView {
-    let packages = samples(series, by);
+pub fn series_view(
+    store: &Store,
+    series: &Series,
+    by: Relation,
+    measure: Measure,
+    k: usize,
+) -> Result<SeriesView, ApiError> {
+    let packages = samples(store, series, by)?;
     let top = top_kinds(&packages.iter().collect::<Vec<_>>(), measure, k);
     let snapshots = &series.info().snapshots;
-    SeriesView {
+    Ok(SeriesView {
         info: series.info().clone(),
         by: matches!(series, Series::Snapshots(..)).then(|| by.name().to_owned()),
         measure: measure.name().to_owned(),
@@ -67,5 +87,5 @@ pub fn series_view(series: &Series, by: Relation, measure: Measure, k: usize) ->
             })
             .collect(),
         values: top.values.into_iter().map(|row| row.into_iter().map(|(c, s)| [c, s]).collect()).collect(),
-    }
+    })
 }

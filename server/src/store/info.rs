@@ -24,6 +24,7 @@ pub fn snapshot_info(id: &str, file: &str, file_size: u64, heap: &Heap) -> Snaps
         unreachable: heap.heapu().len() as u64,
         store: Default::default(),
         process_token: m.process.as_ref().map(|p| p.token.clone()),
+        process_key: Some(heaplens_engine::series::process_key(m)),
         capture_seq: m.capture_seq,
         has_reference_point: heap.reference_point().is_some(),
         reference: reference_info(heap),

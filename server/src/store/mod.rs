@@ -15,6 +15,7 @@
 
 pub mod cache;
 pub mod cli;
+pub mod cold;
 pub mod index;
 pub mod info;
 pub mod open;
@@ -35,7 +36,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use storage::local::LocalStorage;
 use storage::{content_id, MetaPatch, NewSnapshot, SnapshotStorage, StorageError, StoredSnapshot};
 
@@ -85,7 +86,18 @@ pub struct Store {
     clock: AtomicU64,
     /// The series of heapy dump files ([`series`]).
     pub series: series::SeriesStore,
+    /// One lock per snapshot being loaded again: a cold load runs once however many
+    /// requests wait for it (single flight).
+    loading: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Loads and uploads that index a heap at the same time, at most [`CONCURRENT_LOADS`].
+    pub loads: tokio::sync::Semaphore,
+    /// Snapshots read and indexed again after being unloaded, since the start.
+    pub cold_loads: AtomicU64,
 }
+
+/// Heaps indexed at the same time (cold loads, uploads, redacted copies): each needs about
+/// its heap's memory while it is built, so they wait for each other beyond this.
+pub const CONCURRENT_LOADS: usize = 2;
 
 /// Turns a file name into a URL-safe id: letters, digits, `.`, `_`, `-`.
 pub fn id_from_name(name: &str) -> String {
@@ -165,6 +177,9 @@ impl Store {
             budget: DEFAULT_BUDGET,
             clock: AtomicU64::new(0),
             series: Default::default(),
+            loading: Mutex::new(HashMap::new()),
+            loads: tokio::sync::Semaphore::new(CONCURRENT_LOADS),
+            cold_loads: AtomicU64::new(0),
         }
     }
 
@@ -181,6 +196,9 @@ impl Store {
             budget,
             clock: AtomicU64::new(0),
             series: Default::default(),
+            loading: Mutex::new(HashMap::new()),
+            loads: tokio::sync::Semaphore::new(CONCURRENT_LOADS),
+            cold_loads: AtomicU64::new(0),
         };
         {
             let mut inner = store.write();
@@ -361,7 +379,7 @@ impl Store {
 
     /// Unloads least recently used heaps that can be read again while the loaded ones exceed the budget.
     fn evict(&self, inner: &mut Inner) {
-        let cost = |e: &Entry| e.info.objects.max(1) * BYTES_PER_OBJECT + e.info.file_size;
+        let cost = |e: &Entry| Store::cost(e.info.objects, e.info.file_size);
         let mut used: u64 = inner.by_id.values().filter(|e| e.loaded.is_some()).map(cost).sum();
         if used <= self.budget {
             return;
@@ -400,8 +418,48 @@ impl Store {
         Store::resolve(&self.read(), id).is_some()
     }
 
-    /// The indexed heap of a snapshot, loading it (again) from its file if it was unloaded.
+    /// The indexed heap of a snapshot, loading it (again) from its file if it was unloaded;
+    /// requests that ask for one snapshot meanwhile wait for that one load (single flight).
     pub fn get(&self, id: &str) -> Option<Arc<Loaded>> {
+        if let Some(l) = self.get_loaded(id) {
+            return Some(l);
+        }
+        let key = Store::resolve(&self.read(), id)?;
+        let gate = self.loading.lock().unwrap_or_else(|e| e.into_inner()).entry(key.clone()).or_default().clone();
+        let out = {
+            let _one = gate.lock().unwrap_or_else(|e| e.into_inner());
+            self.get_loaded(&key).or_else(|| self.load_again(&key))
+        };
+        let mut loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
+        if Arc::strong_count(&gate) <= 2 {
+            loading.remove(&key); // nobody else waits on it
+        }
+        out
+    }
+
+    /// The memory budget of indexed heaps, in bytes (`--memory-budget`).
+    pub fn budget(&self) -> u64 {
+        self.budget
+    }
+
+    /// What indexing a snapshot of `objects` objects from a file of `file_size` bytes is
+    /// counted as against the budget (as loaded heaps are counted when unloading).
+    pub fn cost(objects: u64, file_size: u64) -> u64 {
+        objects.max(1).saturating_mul(BYTES_PER_OBJECT).saturating_add(file_size)
+    }
+
+    /// The heap of a snapshot if it is in memory, counted as used now.
+    fn get_loaded(&self, id: &str) -> Option<Arc<Loaded>> {
+        let mut inner = self.write();
+        let id = Store::resolve(&inner, id)?;
+        let t = self.tick();
+        let e = inner.by_id.get_mut(&id)?;
+        e.last_used = t;
+        e.loaded.clone()
+    }
+
+    /// Reads and indexes an unloaded snapshot again from its file.
+    fn load_again(&self, id: &str) -> Option<Arc<Loaded>> {
         let (id, file, info) = {
             let mut inner = self.write();
             let id = Store::resolve(&inner, id)?;
@@ -413,6 +471,7 @@ impl Store {
             }
             (id, e.file.clone()?, e.info.clone())
         };
+        self.cold_loads.fetch_add(1, Ordering::Relaxed);
         let heap = match load_stored(&file, &info) {
             Ok(h) => h,
             Err(e) => {

@@ -130,6 +130,8 @@ pub async fn upload_snapshot(
         return response;
     }
     let sha = hex(&hasher.finalize());
+    check_memory(&st, &tmp.0, received)?;
+    let _permit = st.store.loads.acquire().await.map_err(|e| ApiError::internal(e.to_string()))?;
     let path = tmp.0.clone();
     let heap = blocking("load", move || Store::load(&path)).await?;
     let store = st.store.clone();
@@ -138,6 +140,38 @@ pub async fn upload_snapshot(
     drop(tmp);
     let status = if added.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(added.info)).into_response())
+}
+
+/// Refuses (413 `too_big_to_index`) an upload whose index would not fit the memory budget,
+/// from the counts its `ENDS` section declares (the last 40 bytes; a file without a valid
+/// one is left to the reader, which names what is wrong).
+fn check_memory(st: &AppState, path: &std::path::Path, size: u64) -> Result<(), ApiError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Some(objects) = (|| -> Option<u64> {
+        let mut f = std::fs::File::open(path).ok()?;
+        f.seek(SeekFrom::End(-40)).ok()?;
+        let mut tail = [0u8; 40];
+        f.read_exact(&mut tail).ok()?;
+        (&tail[..4] == b"ENDS" && tail[4..12] == 28u64.to_le_bytes())
+            .then(|| u64::from_le_bytes(tail[12..20].try_into().expect("8 bytes")))
+    })() else {
+        return Ok(());
+    };
+    let need = Store::cost(objects, size);
+    let budget = st.store.budget();
+    if need > budget {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_big_to_index",
+            format!(
+                "this snapshot declares {objects} objects: indexing it needs about {} MiB, more than this \
+                 server's memory budget of {} MiB (start it with a larger --memory-budget)",
+                need >> 20,
+                budget >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `PATCH /api/snapshots/{id}`: renames, retags or annotates a stored snapshot.
@@ -182,6 +216,7 @@ pub async fn redact_snapshot(
     })?;
     let tmp = TempPath(temp_path(&st)?);
     let out = tmp.0.clone();
+    let _permit = st.store.loads.acquire().await.map_err(|e| ApiError::internal(e.to_string()))?;
     let (sha, heap) = blocking("redact", move || -> Result<(String, heaplens_engine::Heap), ApiError> {
         let bytes = std::fs::read(&source).map_err(|e| ApiError::internal(format!("cannot read the snapshot: {e}")))?;
         let mut copy = Vec::new();

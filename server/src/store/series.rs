@@ -3,10 +3,9 @@
 //! process start). Dump series are kept here; the snapshots stay in the [`Store`]; the
 //! series routes and views are in `crate::series`.
 
-use super::{id_from_name, Loaded, Store};
+use super::{id_from_name, Store};
 use heaplens_engine::heapydump::{looks_like_dump, read_dump, Package};
-use heaplens_engine::series::process_key;
-use heaplens_wire::{SeriesInfo, SeriesList};
+use heaplens_wire::{SeriesInfo, SeriesList, SnapshotInfo};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -26,15 +25,15 @@ pub struct SeriesStore {
 /// A series found by id.
 pub enum Series {
     Dump(Arc<DumpSeries>),
-    /// The snapshots of one process, in time order.
-    Snapshots(SeriesInfo, Vec<Arc<Loaded>>),
+    /// The snapshots of one process (their ids in `snapshots`, in time order).
+    Snapshots(SeriesInfo),
 }
 
 impl Series {
     pub fn info(&self) -> &SeriesInfo {
         match self {
             Series::Dump(d) => &d.info,
-            Series::Snapshots(info, _) => info,
+            Series::Snapshots(info) => info,
         }
     }
 }
@@ -104,42 +103,44 @@ pub fn add_dump_dir(store: &Store, dir: &Path) -> Vec<Result<SeriesInfo, String>
     files.iter().map(|p| add_dump_file(store, p)).collect()
 }
 
-/// The loaded snapshots grouped by process (two or more each), snapshots in time order.
-pub fn process_series(store: &Store) -> Vec<(SeriesInfo, Vec<Arc<Loaded>>)> {
-    let mut groups: BTreeMap<String, Vec<Arc<Loaded>>> = BTreeMap::new();
+/// The snapshots grouped by process (two or more each), in time order: from their infos
+/// alone, so listing series loads no heap (the samples load one snapshot at a time).
+pub fn process_series(store: &Store) -> Vec<SeriesInfo> {
+    let mut groups: BTreeMap<String, Vec<SnapshotInfo>> = BTreeMap::new();
     for info in store.list().snapshots {
-        if let Some(l) = store.get(&info.id) {
-            groups.entry(process_key(&l.heap.snap.meta)).or_default().push(l);
-        }
+        let key = info.process_key.clone().unwrap_or_else(|| {
+            // an info kept by an older server: its host, pid and command line
+            format!("{}:{}:{}", info.hostname, info.pid, info.argv.join("\u{1f}"))
+        });
+        groups.entry(key).or_default().push(info);
     }
-    let mut out: Vec<(SeriesInfo, Vec<Arc<Loaded>>)> = groups
+    let mut out: Vec<SeriesInfo> = groups
         .into_values()
         .filter(|g| g.len() >= 2)
         .map(|mut g| {
-            g.sort_by(|a, b| a.info.time.total_cmp(&b.info.time).then_with(|| a.info.id.cmp(&b.info.id)));
-            let first = &g[0].info;
+            g.sort_by(|a, b| a.time.total_cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+            let first = &g[0];
             let script = first.argv.first().map_or("python", |a| a.rsplit('/').next().unwrap_or(a));
-            let info = SeriesInfo {
+            SeriesInfo {
                 id: format!("p{}-{}", first.pid, first.id),
                 name: format!("{script} (pid {} on {})", first.pid, first.hostname),
                 source: "snapshots".to_owned(),
                 file: None,
-                snapshots: g.iter().map(|l| l.info.id.clone()).collect(),
+                snapshots: g.iter().map(|l| l.id.clone()).collect(),
                 samples: g.len() as u64,
                 first_time: first.time,
-                last_time: g[g.len() - 1].info.time,
-            };
-            (info, g)
+                last_time: g[g.len() - 1].time,
+            }
         })
         .collect();
-    out.sort_by(|a, b| a.0.first_time.total_cmp(&b.0.first_time));
+    out.sort_by(|a, b| a.first_time.total_cmp(&b.first_time));
     out
 }
 
 /// Every series: dump files first, then processes.
 pub fn list(store: &Store) -> SeriesList {
     let mut series = store.series.list();
-    series.extend(process_series(store).into_iter().map(|(info, _)| info));
+    series.extend(process_series(store));
     SeriesList { series }
 }
 
@@ -147,5 +148,5 @@ pub fn find(store: &Store, id: &str) -> Option<Series> {
     if let Some(d) = store.series.get(id) {
         return Some(Series::Dump(d));
     }
-    process_series(store).into_iter().find(|(info, _)| info.id == id).map(|(info, g)| Series::Snapshots(info, g))
+    process_series(store).into_iter().find(|info| info.id == id).map(Series::Snapshots)
 }
