@@ -430,7 +430,7 @@ pub async fn login(token: &str) -> Result<(), ApiError> {
 }
 
 /// `POST /api/snapshots/{id}/share`: a read-only link to one snapshot (expiring after
-/// `expires_in_s` seconds, or never for `None`).
+/// `expires_in_s` seconds, or the server's default, 30 days, for `None`).
 pub async fn share(id: &str, expires_in_s: Option<u64>) -> Result<heaplens_wire::ShareLink, ApiError> {
     let url = format!("/api/snapshots/{}/share", encode(id));
     post_json(&url, &heaplens_wire::ShareRequest { expires_in_s })
@@ -517,14 +517,28 @@ pub async fn patch_snapshot(id: &str, patch: &heaplens_wire::SnapshotPatch) -> R
     decode(resp).await
 }
 
-/// `DELETE /api/snapshots/{id}`: deletes a stored snapshot.
-pub async fn delete_snapshot(id: &str) -> Result<(), ApiError> {
-    let url = format!("/api/snapshots/{}", encode(id));
-    let resp = Request::delete(&url).send().await.map_err(ApiError::network)?;
+/// `DELETE url`: `Ok` for any success, else the API's error.
+async fn delete(url: &str) -> Result<(), ApiError> {
+    let resp = Request::delete(url).send().await.map_err(ApiError::network)?;
     if resp.ok() {
         return Ok(());
     }
     decode::<serde_json::Value>(resp).await.map(|_| ())
+}
+
+/// `DELETE /api/snapshots/{id}`: deletes a stored snapshot.
+pub async fn delete_snapshot(id: &str) -> Result<(), ApiError> {
+    delete(&format!("/api/snapshots/{}", encode(id))).await
+}
+
+/// `GET /api/snapshots/{id}/shares`: the snapshot's working share links, oldest first.
+pub async fn shares(id: &str) -> Result<heaplens_wire::ShareLinks, ApiError> {
+    get_json(&format!("/api/snapshots/{}/shares", encode(id))).await
+}
+
+/// `DELETE /api/shares/{link}`: revokes a share link; it stops working at once.
+pub async fn revoke_share(link: &str) -> Result<(), ApiError> {
+    delete(&format!("/api/shares/{}", encode(link))).await
 }
 
 /// `POST /api/snapshots/{id}/redact?values=`: a stored copy without the heap's data strings

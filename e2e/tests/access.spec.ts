@@ -67,6 +67,8 @@ test('log in, upload, share read-only; the link opens that snapshot only', async
   await page.getByTestId('share-make').click();
   const link = await page.getByTestId('share-url').inputValue();
   expect(link).toMatch(new RegExp(`^${server.base}/share/`));
+  // the dialog lists it, with when it expires
+  await expect(page.getByTestId('share-link-row')).toHaveCount(1);
   noScriptRan();
 
   // a teammate: a fresh browser context, no token
@@ -105,6 +107,17 @@ test('log in, upload, share read-only; the link opens that snapshot only', async
   const original = await p3.evaluate(async (orig) => (await fetch(`/api/snapshots/${orig}`)).status, id);
   expect(original).toBe(403);
   await mate2.close();
+
+  // the first link is revoked in the dialog: the teammate's browser loses the snapshot, and
+  // the link opens nothing any more
+  await page.getByTestId('share-values').selectOption('all');
+  await expect(page.getByTestId('share-link-row')).toHaveCount(1);
+  await page.getByTestId('share-revoke').click();
+  await expect(page.getByTestId('share-none')).toBeVisible();
+  const revoked = await p2.evaluate(async (sid) => (await fetch(`/api/snapshots/${sid}`)).status, id);
+  expect(revoked).toBe(401);
+  const late = await (await browser.newContext({ baseURL: server.base })).request.get(link, { maxRedirects: 0 });
+  expect(late.status()).toBe(403);
 
   // and a context with neither link nor token gets nothing
   const stranger = await (await browser.newContext({ baseURL: server.base })).request.get('/api/snapshots');

@@ -69,5 +69,7 @@ pub const RP_MAX_DEPTH: u32 = 100;
 pub const SERIES_K: usize = 8;
 pub const SERIES_K_MAX: usize = 50;
 
+/// A share link's life unless asked otherwise (30 days).
+pub const DEFAULT_SHARE_SECONDS: u64 = 30 * 24 * 3600;
 /// Longest share link life accepted (a year).
 pub const MAX_SHARE_SECONDS: u64 = 366 * 24 * 3600;

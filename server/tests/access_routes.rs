@@ -113,7 +113,10 @@ async fn a_share_link_opens_one_snapshot_read_only() {
     let link: serde_json::Value = serde_json::from_str(&made.body).unwrap();
     let url = link["url"].as_str().unwrap().to_owned();
     assert!(url.starts_with("/share/alpha."), "{url}");
-    assert_eq!(link["expires"], serde_json::Value::Null);
+    // 30 days unless asked otherwise
+    let now = heaplens_server::access::auth::now_secs();
+    let expires = link["expires"].as_u64().unwrap();
+    assert!(expires >= now + 30 * 24 * 3600 - 60 && expires <= now + 30 * 24 * 3600 + 60, "{link}");
     let missing = send(&app, "POST", "/api/snapshots/nope/share", &[bearer()], vec![]).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
@@ -138,6 +141,8 @@ async fn a_share_link_opens_one_snapshot_read_only() {
         ("GET", "/api/snapshots/secret-beta/partition"),
         ("POST", "/api/snapshots?name=x.hls"),
         ("POST", "/api/snapshots/alpha/share"),
+        ("GET", "/api/snapshots/alpha/shares"),
+        ("DELETE", &format!("/api/shares/{}", link["id"].as_str().unwrap())),
     ] {
         let a = send(&app, method, uri, &[cookie.clone()], vec![]).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{method} {uri}");
@@ -148,6 +153,41 @@ async fn a_share_link_opens_one_snapshot_read_only() {
     assert_eq!(send(&app, "GET", &forged, &[], vec![]).await.status, StatusCode::FORBIDDEN);
     let s = send(&app, "GET", "/api/session", &[cookie], vec![]).await;
     assert!(s.body.contains(r#""access":"share","snapshot":"alpha""#), "{}", s.body);
+}
+
+#[tokio::test]
+async fn share_links_are_listed_and_revoked() {
+    let app = app();
+    let mut links = Vec::new();
+    for _ in 0..2 {
+        let made = send(&app, "POST", "/api/snapshots/alpha/share", &[bearer()], vec![]).await;
+        links.push(serde_json::from_str::<serde_json::Value>(&made.body).unwrap());
+    }
+    let listed = send(&app, "GET", "/api/snapshots/alpha/shares", &[bearer()], vec![]).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let listed: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
+    assert_eq!(listed["links"].as_array().unwrap(), &links, "the same links, oldest first");
+    let beta = send(&app, "GET", "/api/snapshots/secret-beta/shares", &[bearer()], vec![]).await;
+    assert_eq!(beta.body, r#"{"links":[]}"#);
+    // the first link works, then is revoked: it opens nothing any more, even its cookie
+    let url = links[0]["url"].as_str().unwrap();
+    let opened = send(&app, "GET", url, &[], vec![]).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    let cookie = ("cookie", set_cookie(&opened));
+    assert_eq!(send(&app, "GET", "/api/snapshots/alpha", &[cookie.clone()], vec![]).await.status, StatusCode::OK);
+    let id = links[0]["id"].as_str().unwrap();
+    let gone = send(&app, "DELETE", &format!("/api/shares/{id}"), &[bearer()], vec![]).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(send(&app, "GET", url, &[], vec![]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&app, "GET", "/api/snapshots/alpha", &[cookie], vec![]).await.status, StatusCode::UNAUTHORIZED);
+    let again = send(&app, "DELETE", &format!("/api/shares/{id}"), &[bearer()], vec![]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let listed = send(&app, "GET", "/api/snapshots/alpha/shares", &[bearer()], vec![]).await;
+    let listed: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
+    assert_eq!(listed["links"].as_array().unwrap(), &links[1..]);
+    // the second still works
+    let opened = send(&app, "GET", links[1]["url"].as_str().unwrap(), &[], vec![]).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

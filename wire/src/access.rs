@@ -21,7 +21,7 @@ pub struct SessionInfo {
 /// `POST /api/snapshots/{id}/share` body (optional).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ShareRequest {
-    /// Seconds until the link stops working; absent or 0: it does not expire.
+    /// Seconds until the link stops working; absent or 0: 30 days (at most a year).
     pub expires_in_s: Option<u64>,
 }
 
@@ -33,4 +33,16 @@ pub struct ShareLink {
     pub snapshot: String,
     /// Unix seconds when it stops working.
     pub expires: Option<u64>,
+    /// The link's id: `DELETE /api/shares/{id}` revokes it.
+    #[serde(default)]
+    pub id: String,
+    /// Unix seconds when it was made.
+    #[serde(default)]
+    pub created: u64,
+}
+
+/// `GET /api/snapshots/{id}/shares`: the working share links of a snapshot, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareLinks {
+    pub links: Vec<ShareLink>,
 }

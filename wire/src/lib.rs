@@ -40,7 +40,7 @@ mod rp;
 mod series;
 mod store;
 mod treemap;
-pub use access::{LoginRequest, SessionInfo, ShareLink, ShareRequest};
+pub use access::{LoginRequest, SessionInfo, ShareLink, ShareLinks, ShareRequest};
 pub use diff::{DiffRowView, DiffView, DisjointView};
 pub use graph::{GraphEdge, GraphNode, GraphView, ViaCount};
 pub use identity::{RebasedQuery, ReferenceInfo};

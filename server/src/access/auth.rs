@@ -8,9 +8,13 @@
 //!
 //! Signatures are HMAC-SHA256 with a key kept in the data folder (`secret.key`, mode 0600), so
 //! sessions and share links survive restarts; without a data folder the key lives as long as
-//! the process. The app's static files hold no heap data and are served to anyone, so the page
+//! the process. Both signatures cover a fingerprint of the access token: starting the server
+//! with another token ends every session and share link. A share link works only while its
+//! record is kept ([`super::links`]): it expires (30 days unless asked otherwise) and can
+//! be revoked. The app's static files hold no heap data and are served to anyone, so the page
 //! can ask for the token. Errors say what is missing and never which snapshots exist.
 
+use super::links::{LinkRecord, Links};
 use crate::http::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -26,10 +30,18 @@ pub const SHARE_COOKIE: &str = "heaplens_share";
 /// How long a login lasts.
 pub const SESSION_SECONDS: u64 = 30 * 24 * 3600;
 
-/// The server's access settings and signing key.
+/// The server's access settings, signing key and issued share links.
 pub struct Auth {
     token: Option<String>,
     key: Vec<u8>,
+    /// SHA-256 of the token, in every signature (a new token voids the old signatures).
+    token_fp: String,
+    pub links: Links,
+}
+
+fn fingerprint(token: Option<&str>) -> String {
+    use sha2::Digest;
+    hex(&Sha256::digest(token.unwrap_or("").as_bytes()))
 }
 
 /// What a request may see.
@@ -68,7 +80,12 @@ fn random_key() -> std::io::Result<Vec<u8>> {
 impl Auth {
     /// No token: everything is open (the server then binds loopback only).
     pub fn open_access() -> Auth {
-        Auth { token: None, key: random_key().unwrap_or_else(|_| vec![7; 32]) }
+        Auth {
+            token: None,
+            key: random_key().unwrap_or_else(|_| vec![7; 32]),
+            token_fp: fingerprint(None),
+            links: Links::in_memory(),
+        }
     }
 
     /// A token (if any) and the signing key kept in `key_file` (created on first use).
@@ -89,7 +106,12 @@ impl Auth {
                 }
             },
         };
-        Ok(Auth { token, key })
+        let links = match key_file.and_then(Path::parent) {
+            Some(dir) => Links::open(&dir.join("shares.json")).map_err(std::io::Error::other)?,
+            None => Links::in_memory(),
+        };
+        let token_fp = fingerprint(token.as_deref());
+        Ok(Auth { token, key, token_fp, links })
     }
 
     /// Whether a token protects the server.
@@ -114,28 +136,43 @@ impl Auth {
 
     /// A session cookie value valid until `expires` (Unix seconds).
     pub fn session_value(&self, expires: u64) -> String {
-        format!("{expires}.{}", self.sign(&format!("session|{expires}")))
+        format!("{expires}.{}", self.sign(&format!("session|{expires}|{}", self.token_fp)))
     }
 
     fn session_ok(&self, value: &str) -> bool {
         let Some((exp, sig)) = value.split_once('.') else { return false };
-        exp.parse::<u64>().is_ok_and(|e| e > now_secs()) && self.signed(&format!("session|{exp}"), sig)
+        exp.parse::<u64>().is_ok_and(|e| e > now_secs())
+            && self.signed(&format!("session|{exp}|{}", self.token_fp), sig)
     }
 
-    /// A read-only share token for snapshot `id`, valid until `expires` (0: no expiry).
-    pub fn share_token(&self, id: &str, expires: u64) -> String {
-        format!("{id}.{expires}.{}", self.sign(&format!("share|{id}|{expires}")))
+    /// The token of share link `rec` (`SNAPSHOT.EXPIRES.LINKID.SIGNATURE`).
+    pub fn share_token(&self, rec: &LinkRecord) -> String {
+        let (id, exp, link) = (&rec.snapshot, rec.expires, &rec.id);
+        format!("{id}.{exp}.{link}.{}", self.sign(&format!("share|{id}|{exp}|{link}|{}", self.token_fp)))
     }
 
-    /// The snapshot a share token opens, if it is genuine and not expired.
+    /// Issues a read-only link to snapshot `id` working for `secs` seconds: its record is
+    /// kept (on disk with a data folder) before its token is handed out.
+    pub fn issue_share(&self, id: &str, secs: u64) -> std::io::Result<(LinkRecord, String)> {
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let now = now_secs();
+        let rec = LinkRecord { id: hex(&nonce), snapshot: id.to_owned(), created: now, expires: now + secs };
+        self.links.add(rec.clone(), now)?;
+        let token = self.share_token(&rec);
+        Ok((rec, token))
+    }
+
+    /// The snapshot a share token opens, if it is genuine, not expired and not revoked.
     pub fn share_ok(&self, token: &str) -> Option<String> {
-        let mut parts = token.rsplitn(3, '.');
-        let (sig, exp, id) = (parts.next()?, parts.next()?, parts.next()?);
+        let mut parts = token.rsplitn(4, '.');
+        let (sig, link, exp, id) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         let e: u64 = exp.parse().ok()?;
-        if (e != 0 && e <= now_secs()) || !self.signed(&format!("share|{id}|{exp}"), sig) {
+        let now = now_secs();
+        if e <= now || !self.signed(&format!("share|{id}|{exp}|{link}|{}", self.token_fp), sig) {
             return None;
         }
-        Some(id.to_owned())
+        self.links.live(link, id, now).then(|| id.to_owned())
     }
 
     /// What the request's credentials allow.
@@ -245,19 +282,40 @@ mod tests {
         assert_eq!(a.access(&headers(&[("cookie", &format!("{SESSION_COOKIE}={old}"))])), Access::Anonymous);
         let forged = format!("{}.{}", now_secs() + 999, "0".repeat(64));
         assert_eq!(a.access(&headers(&[("cookie", &format!("{SESSION_COOKIE}={forged}"))])), Access::Anonymous);
-        let share = a.share_token("abc123", 0);
+        let (rec, share) = a.issue_share("abc123", 60).unwrap();
         assert_eq!(a.share_ok(&share).as_deref(), Some("abc123"));
         assert_eq!(
             a.access(&headers(&[("cookie", &format!("{SHARE_COOKIE}={share}"))])),
             Access::Share("abc123".into())
         );
-        // another snapshot's id with this signature, an expired link, another server's key
+        // another snapshot's id with this signature, an expired link, another server's key,
+        // a link signed but never issued here, a revoked link
         assert_eq!(a.share_ok(&share.replace("abc123", "abc124")), None);
-        assert_eq!(a.share_ok(&a.share_token("abc123", now_secs() - 5)), None);
-        assert!(a.share_ok(&a.share_token("abc123", now_secs() + 60)).is_some());
+        let old = LinkRecord { expires: now_secs() - 5, ..rec.clone() };
+        assert_eq!(a.share_ok(&a.share_token(&old)), None);
         assert_eq!(auth().share_ok(&share), None, "a fresh key does not accept old links");
+        let never = LinkRecord { id: "00".repeat(12), ..rec.clone() };
+        assert_eq!(a.share_ok(&a.share_token(&never)), None, "not issued");
+        assert_eq!(a.links.of("abc123", now_secs()), vec![rec.clone()]);
+        assert!(a.links.revoke(&rec.id).unwrap());
+        assert_eq!(a.share_ok(&share), None, "revoked");
+        assert!(!a.links.revoke(&rec.id).unwrap());
         assert!(Auth::new(Some("short".into()), None).is_err());
         assert_eq!(Auth::open_access().access(&headers(&[])), Access::Full);
+    }
+
+    #[test]
+    fn a_new_token_ends_sessions_and_share_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret.key");
+        let a = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
+        let session = a.session_value(now_secs() + 60);
+        let (_, share) = a.issue_share("x", 60).unwrap();
+        let same = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
+        assert!(same.session_ok(&session) && same.share_ok(&share).is_some(), "a restart keeps them");
+        let other = Auth::new(Some("another-long-token!".into()), Some(&file)).unwrap();
+        assert!(!other.session_ok(&session), "a session of the old token");
+        assert_eq!(other.share_ok(&share), None, "a link of the old token");
     }
 
     #[test]
@@ -265,8 +323,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("secret.key");
         let a = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
+        let (_, link) = a.issue_share("x", 60).unwrap();
         let b = Auth::new(Some("a-long-enough-token".into()), Some(&file)).unwrap();
-        assert_eq!(b.share_ok(&a.share_token("x", 0)).as_deref(), Some("x"), "links survive a restart");
+        assert_eq!(b.share_ok(&link).as_deref(), Some("x"), "links survive a restart");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -282,11 +341,11 @@ mod tests {
         std::fs::write(dir.path().join("secret.key.tmp"), b"half a k").unwrap();
         let a = Auth::new(None, Some(&file)).unwrap();
         assert!(!dir.path().join("secret.key.tmp").exists());
+        let (_, link) = a.issue_share("x", 60).unwrap();
         // a crash while writing a key again: the key in place is kept
         std::fs::write(dir.path().join("secret.key.tmp"), b"half a k").unwrap();
         let b = Auth::new(None, Some(&file)).unwrap();
         let c = Auth::new(None, Some(&file)).unwrap();
-        let link = a.share_token("x", 0);
         assert_eq!(b.share_ok(&link).as_deref(), Some("x"), "the key survives restarts");
         assert_eq!(c.share_ok(&link).as_deref(), Some("x"));
         #[cfg(unix)]

@@ -86,6 +86,8 @@ fn api_router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/logout", post(access::logout))
         .route("/session", get(access::session))
         .route("/snapshots/{id}/share", post(access::create_share))
+        .route("/snapshots/{id}/shares", get(access::list_shares))
+        .route("/shares/{link}", axum::routing::delete(access::revoke_share))
         // diff
         .route("/diff", get(diff::get_diff))
         .route("/snapshots/{id}/disjoint", get(diff::get_disjoint))
