@@ -170,8 +170,8 @@ check_invariants() {
     cargo check --locked -q -p heaplens-engine --target wasm32-unknown-unknown
 }
 
-SERVER_PID=""
-stop_server() { [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true; }
+# shellcheck source=lib/serve.sh
+. "$ROOT/scripts/lib/serve.sh"
 
 # Runs one test suite, keeping its output to count the tests at the end.
 TEST_LOG="$(mktemp)"
@@ -194,19 +194,8 @@ cmd_test() {
     build_app
     capture_demo
     log "browser tests (Playwright, Debian chromium)"
-    local port log_file
-    port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    log_file="$(mktemp)"
-    target/release/heaplens serve --addr "127.0.0.1:$port" --static dist --exit-after 1200 \
-        target/demo/demo.hls >"$log_file" 2>&1 &
-    SERVER_PID=$!
-    trap stop_server EXIT
-    for _ in $(seq 1 100); do
-        grep -q "serving" "$log_file" && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log_file"; die "the server did not start"; }
-        sleep 0.1
-    done
-    (cd e2e && HEAPLENS_URL="http://127.0.0.1:$port" HEAPLENS_SNAPSHOT=demo suite npx playwright test)
+    start_server target/release/heaplens --static dist --exit-after 1200 target/demo/demo.hls
+    (cd e2e && HEAPLENS_URL="http://127.0.0.1:$SERVER_PORT" HEAPLENS_SNAPSHOT=demo suite npx playwright test)
     stop_server
     # Every suite passed (set -e stops at the first failure): one closing line with the total.
     local total
