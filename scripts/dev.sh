@@ -152,8 +152,9 @@ cmd_run() {
 }
 
 # Invariants from ARCHITECTURE.md: the source-level ones (file size, import cycles, engine
-# layers, no edge walking outside the engine) in scripts/invariants.py; then the engine's and
-# the wire's dependencies, the engine on wasm32, and the server's shared core.
+# layers, no edge walking outside the engine, spawn_blocking and Query::parse only in the
+# server's shared core) in scripts/invariants.py; then the engine's and the wire's
+# dependencies, and the engine on wasm32.
 check_invariants() {
     log "checking architecture invariants"
     python3 scripts/invariants.py || die "architecture invariants broken (above; ARCHITECTURE.md, Invariants)"
@@ -167,13 +168,10 @@ check_invariants() {
         die "heaplens-wire depends on more than serde: $(tr '\n' ' ' <<<"$deps")"
     fi
     cargo check --locked -q -p heaplens-engine --target wasm32-unknown-unknown
-    if grep -rnE 'spawn_blocking|Query::parse' server/src --include='*.rs' | grep -vE '^server/src/(http|store)/'; then
-        die "spawn_blocking or Query::parse outside the server's shared core (server/src/http/, store/): use its extractors and blocking()"
-    fi
 }
 
-SERVER_PID=""
-stop_server() { [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true; }
+# shellcheck source=lib/serve.sh
+. "$ROOT/scripts/lib/serve.sh"
 
 # Runs one test suite, keeping its output to count the tests at the end.
 TEST_LOG="$(mktemp)"
@@ -196,19 +194,8 @@ cmd_test() {
     build_app
     capture_demo
     log "browser tests (Playwright, Debian chromium)"
-    local port log_file
-    port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    log_file="$(mktemp)"
-    target/release/heaplens serve --addr "127.0.0.1:$port" --static dist --exit-after 1200 \
-        target/demo/demo.hls >"$log_file" 2>&1 &
-    SERVER_PID=$!
-    trap stop_server EXIT
-    for _ in $(seq 1 100); do
-        grep -q "serving" "$log_file" && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log_file"; die "the server did not start"; }
-        sleep 0.1
-    done
-    (cd e2e && HEAPLENS_URL="http://127.0.0.1:$port" HEAPLENS_SNAPSHOT=demo suite npx playwright test)
+    start_server target/release/heaplens --static dist --exit-after 1200 target/demo/demo.hls
+    (cd e2e && HEAPLENS_URL="http://127.0.0.1:$SERVER_PORT" HEAPLENS_SNAPSHOT=demo suite npx playwright test)
     stop_server
     # Every suite passed (set -e stops at the first failure): one closing line with the total.
     local total

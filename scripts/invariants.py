@@ -9,6 +9,8 @@ building anything (run by `scripts/dev.sh test`, or alone: `python3 scripts/inva
 3. layers:  no engine module imports from a layer above its own (ENGINE_LAYERS).
 4. edges:   no edge walking outside the engine: the server and the app call none of the
             engine's edge iterators (EDGE_APIS).
+5. core:    the server's handlers use the shared core's extractors and `blocking()`:
+            `spawn_blocking` and `Query::parse` appear only in its folders CORE_ONLY_DIRS.
 
 Known violations that are too big to fix on the spot are listed in ALLOWED, each with why;
 everything else fails with the file, the line and what to do. Standard library only.
@@ -72,7 +74,7 @@ ENGINE_LAYERS = [
     ["render", "textwrap", "heapydump"],  # 4 heapy's text
     ["retained"],  # 5 dominos, domisize, imdom, the dominator tree view
     ["query"],  # 6 the query language
-    ["inspect", "paths", "rp", "refgraph", "treemap", "diff", "identity", "series", "redact"],  # 7 analyses
+    ["object", "rp", "graph", "treemap", "diff", "identity", "series", "redact"],  # 7 analyses
     ["testing", "synth"],  # helpers for tests and benchmarks
     ["lib"],  # the crate root: the list of modules and re-exports
 ]
@@ -81,7 +83,7 @@ ENGINE_LAYERS = [
 
 # Method calls and fields of Snapshot (CSR edges), Reverse (`heap.rev`), Heap and Dominators
 # that follow references; seen in the server or the app, analysis is being done outside
-# the engine. A handler asks an engine function (inspect, paths, rp, refgraph, retained...).
+# the engine. A handler asks an engine function (object, rp, graph, retained...).
 # The app does not link the engine (it reads wire types only); these names there would be a
 # hand-made copy of an engine walk. Dominators' names are common words (d3-hierarchy's
 # `.children()` in the treemap), so they are checked in the server only.
@@ -97,6 +99,19 @@ EDGE_APIS = [
     (r"\.referrers_of\s*\(", BOTH),  # Heap: one step against references
     (r"\.(children|subtree|idom|dominates)\s*\(", SERVER),  # Dominators: the dominator tree
 ]
+
+# --- 5. what only the server's shared core calls -------------------------------------------
+
+# A handler takes its set through the extractors of server/src/http/params.rs (which parse
+# the query) and runs the engine through http::blocking::blocking (which spawns the blocking
+# task and turns a failed one into the API error); so these appear only in the core's folders
+# (the store parses and loads off the async threads itself).
+CORE_ONLY = [
+    (r"\bspawn_blocking\b", "spawn_blocking", "run the engine through http::blocking::blocking()"),
+    (r"\bQuery\s*::\s*parse\b", "Query::parse", "take the set as the SetQuery extractor, or http::params::parse_query"),
+]
+CORE_ONLY_SRC = "server/src"
+CORE_ONLY_DIRS = ["server/src/http/", "server/src/store/"]
 
 # --- known violations, each with why it stays ---------------------------------------------
 
@@ -444,6 +459,17 @@ def check_edges(fail):
                          f"ask an engine function instead")
 
 
+def check_core_only(fail):
+    for rel in rust_files(CORE_ONLY_SRC):
+        if is_test_file(rel) or any(rel.startswith(d) for d in CORE_ONLY_DIRS):
+            continue
+        code = blank_test_code(strip_rust(read(rel)))
+        for p, name, instead in CORE_ONLY:
+            for m in re.finditer(p, code):
+                fail("core", rel, line_of(code, m.start()),
+                     f"`{name}` outside the server's shared core ({', '.join(CORE_ONLY_DIRS)}): {instead}")
+
+
 def main():
     failures, used = [], set()
 
@@ -456,6 +482,7 @@ def main():
     check_size(fail)
     check_imports(fail)
     check_edges(fail)
+    check_core_only(fail)
     for key in sorted(set(ALLOWED) - used):
         failures.append(f"scripts/invariants.py: ALLOWED {key} no longer happens: remove it")
     for f in failures:

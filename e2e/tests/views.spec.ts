@@ -1,128 +1,13 @@
-// The visual views (treemap, referrer graph, inspector), told as a user's stories: find the
-// biggest kind in the treemap, see who holds it in the graph, unfold a holder, follow an edge
-// name to a dict, inspect one object, walk its path from the root, share the link. Every
-// number on screen is checked against the server's JSON for the same question, and hostile
-// heap strings must stay text in all three views.
-import { test, expect, type APIRequestContext, type Page } from './fixtures';
-import { apiJson, demoSnapshot, grouped, partition, urlState, viewPath, watchForScript, wholePartition } from './helpers';
-
-interface TreemapCell {
-  label: string;
-  count: number;
-  size: number;
-  index: number;
-  query: string;
-  children: TreemapCell[];
-  other: { rows: number; count: number; size: number } | null;
-}
-interface TreemapView {
-  relation: string;
-  then: string | null;
-  count: number;
-  size: number;
-  cells: TreemapCell[];
-  other: { rows: number; count: number; size: number } | null;
-}
-interface GraphNode {
-  id: string;
-  query: string;
-  label: string;
-  count: number;
-  size: number;
-  depth: number;
-  current: boolean;
-  expanded: boolean;
-}
-interface GraphView {
-  query: string;
-  nodes: GraphNode[];
-  edges: { from: string; to: string; count: number; via: { name: string; count: number }[] }[];
-  truncated: boolean;
-}
-interface ObjectView {
-  addr: string;
-  type_name: string;
-  kind: string;
-  size: number;
-  brief: string;
-  preview: string | null;
-  referents: { total: number; items: { name: string; addr: string; brief: string }[] };
-  referrers: { total: number; items: { name: string; addr: string; brief: string }[] };
-  shpaths: { total: number; paths: { name: string; addr: string; brief: string }[][]; text: string[] };
-}
-
-const PAYLOADS = ['<img src=x onerror=alert(1)>', '</text><script>alert(1)</script>'];
-
-/** A value quoted for an attribute selector: `[data-query="${esc(q)}"]`. */
-const esc = (s: string) => s.replace(/["\\]/g, (c) => `\\${c}`);
-
-const snap = (id: string) => `/api/snapshots/${encodeURIComponent(id)}`;
-
-function treemapApi(request: APIRequestContext, id: string, q: string, by: string, then?: string) {
-  const p = new URLSearchParams({ q, by, limit: then ? '200' : '5000', child_limit: then ? '25' : '0' });
-  if (then) p.set('then', then);
-  return apiJson<TreemapView>(request, `${snap(id)}/treemap?${p}`);
-}
-
-function graphApi(request: APIRequestContext, id: string, q: string, expand: string[] = []) {
-  const p = new URLSearchParams({ q, k: '12' });
-  for (const e of expand) p.append('expand', e);
-  return apiJson<GraphView>(request, `${snap(id)}/graph?${p}`);
-}
-
-function objectApi(request: APIRequestContext, id: string, addr: string) {
-  return apiJson<ObjectView>(request, `${snap(id)}/objects/${addr}?limit=200`);
-}
-
-/** The URL's state, with the parameters of the visual views. */
-function viewState(page: Page) {
-  const u = new URL(page.url());
-  return { ...urlState(page), sel: u.searchParams.get('sel'), then: u.searchParams.get('then'), expand: u.searchParams.getAll('expand') };
-}
-
-/** The graph is drawn and its layout has come to rest (node positions are then stable). */
-async function graphAtRest(page: Page) {
-  const g = page.getByTestId('graph');
-  await expect(g).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
-  await expect(g).toHaveAttribute('data-layout', 'resting', { timeout: 20_000 });
-}
-
-interface ShownNode {
-  query: string | null;
-  addr: string | null;
-  label: string;
-  current: boolean;
-  expanded: boolean;
-  x: number;
-  y: number;
-  r: number;
-}
-
-/** The graph's nodes as the page lists them (with their place on the canvas). */
-function shownNodes(page: Page): Promise<ShownNode[]> {
-  return page.getByTestId('graph-node').evaluateAll((els) =>
-    els.map((e) => ({
-      query: e.getAttribute('data-query'),
-      addr: e.getAttribute('data-addr'),
-      label: e.getAttribute('data-label') ?? '',
-      current: e.getAttribute('data-current') === 'true',
-      expanded: e.getAttribute('data-expanded') === 'true',
-      x: Number(e.getAttribute('data-x')),
-      y: Number(e.getAttribute('data-y')),
-      r: Number(e.getAttribute('data-r')),
-    })),
-  );
-}
-
-/** A click on the graph's canvas at (x, y) in its own pixels, as a user would. */
-async function clickCanvas(page: Page, x: number, y: number) {
-  const box = await page.getByTestId('graph-canvas').boundingBox();
-  expect(box).toBeTruthy();
-  await page.mouse.click(box!.x + x, box!.y + y);
-}
-
-/** The node's +/− (or i) control: up and right of the dot. */
-const controlOf = (n: ShownNode) => [n.x + n.r * 0.72 + 3, n.y - n.r * 0.72 - 3] as const;
+// The drawn views (treemap, referrer graph, inspector) together, told as a user's story: find
+// the biggest kind in the treemap, see who holds it in the graph, unfold a holder, follow an
+// edge name to a dict, inspect one object, walk its path from the root, share the link. Every
+// number on screen is checked against the server's JSON for the same question; hostile heap
+// strings must stay text in all three views; each view shows the server's errors.
+// One view alone: treemap.spec.ts, graph.spec.ts, object.spec.ts (the inspector), rp.spec.ts,
+// retained.spec.ts; the table: partition*.spec.ts.
+import { test, expect } from './fixtures';
+import { demoSnapshot, grouped, partition, viewPath, watchForScript, wholePartition } from './helpers';
+import { type TreemapCell, type GraphNode, type ObjectView, PAYLOADS, esc, treemapApi, graphApi, objectApi, viewState, graphAtRest, shownNodes, clickCanvas, controlOf } from './views';
 
 test('the story: biggest kind in the treemap, who holds it, an object, its path, a shared link', async ({
   page,
@@ -325,69 +210,6 @@ test('the story: biggest kind in the treemap, who holds it, an object, its path,
     await context.close();
   });
   await noScriptRan();
-});
-
-test('the treemap splits each row by a second relation kept in the URL; old links stay one level', async ({
-  page,
-  request,
-}) => {
-  const { demo } = await demoSnapshot(request);
-  await page.goto(viewPath(demo.id, 'heap', 'clodo', { view: 'treemap' }));
-  await expect(page.getByTestId('treemap')).toHaveAttribute('data-state', 'ready');
-  expect(viewState(page).then).toBeNull();
-  await expect(page.locator('.tm-parent')).toHaveCount(0);
-  await page.getByTestId('treemap-then').selectOption('type');
-  await expect.poll(() => viewState(page).then).toBe('type');
-  const tm = await treemapApi(request, demo.id, 'heap', 'clodo', 'type');
-  const cells = tm.cells.reduce((n, c) => n + 1 + c.children.length + (c.children.length && c.other ? 1 : 0), 0);
-  await expect(page.getByTestId('treemap')).toHaveAttribute('data-cells', String(cells + (tm.other ? 1 : 0)));
-  await expect(page.locator('.tm-parent').first()).toBeVisible();
-  // a child cell's link drills into both steps
-  const child = tm.cells[1].children[0];
-  const el = page.locator(`[data-test="treemap-cell"][data-query="${esc(child.query)}"]`);
-  await el.hover();
-  await expect(page.getByTestId('treemap-tip-label')).toHaveText(child.label);
-  await el.click();
-  await expect.poll(() => viewState(page)).toMatchObject({ q: child.query, view: 'treemap', then: 'type' });
-  // reload keeps the second level
-  await page.reload();
-  await expect(page.getByTestId('treemap-then')).toHaveValue('type');
-  // per-object relations split into objects: a cell then opens the inspector
-  await page.goto(viewPath(demo.id, 'heap.byclodo[1]', 'id', { view: 'treemap' }));
-  await expect(page.getByTestId('treemap')).toHaveAttribute('data-state', 'ready');
-  await expect(page.getByTestId('treemap-then')).toBeDisabled();
-  const ids = await treemapApi(request, demo.id, 'heap.byclodo[1]', 'id');
-  await page.locator(`[data-test="treemap-cell"][data-query="${esc(ids.cells[0].query)}"]`).click();
-  await expect.poll(() => viewState(page).view, { timeout: 20_000 }).toBe('inspector');
-  const sel = viewState(page).sel!;
-  expect((await partition(request, demo.id, `(${ids.cells[0].query}) & @${sel}`, 'unity')).count).toBe(1);
-  await expect(page.getByTestId('inspector-addr')).toHaveText(sel);
-});
-
-test('a single object in the graph shows its referrer chains from the root', async ({ page, request }) => {
-  const { demo } = await demoSnapshot(request);
-  const dicts = await partition(request, demo.id, 'heap.byclodo["dict (no owner)"]', 'id', 0, 1);
-  const row = dicts.rows[0];
-  // via the inspector's link (the object's address is what the chains are about)
-  await page.goto(viewPath(demo.id, row.query, 'clodo', { view: 'inspector' }));
-  await expect(page.getByTestId('inspector-addr')).toHaveText(/^0x/, { timeout: 20_000 });
-  const addr = (await page.getByTestId('inspector-addr').textContent())!;
-  const o = await objectApi(request, demo.id, addr);
-  await page.getByTestId('inspector-graph-link').click();
-  await expect.poll(() => viewState(page)).toMatchObject({ q: `@${addr}`, view: 'graph' });
-  await graphAtRest(page);
-  const nodes = await shownNodes(page);
-  const onPaths = new Set(o.shpaths.paths.flat().map((s) => s.addr));
-  expect(nodes.filter((n) => n.addr !== '0x0').map((n) => n.addr).sort()).toEqual([...onPaths].sort());
-  expect(nodes.find((n) => n.current)?.addr).toBe(addr);
-  const names = o.shpaths.paths.flat().map((s) => s.name);
-  const via = await page.getByTestId('graph-edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-via') ?? ''));
-  for (const n of names) expect(via.join('\n')).toContain(n);
-  await expect(page.getByTestId('graph-paths').locator('pre')).toHaveText(o.shpaths.text.join('\n'));
-  // the object's i control opens it in the inspector
-  const target = nodes.find((n) => n.current)!;
-  await clickCanvas(page, ...controlOf(target));
-  await expect.poll(() => viewState(page)).toMatchObject({ view: 'inspector', sel: addr });
 });
 
 test('hostile heap strings stay text in the treemap, the graph and the inspector', async ({ page, request }) => {

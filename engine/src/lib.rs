@@ -13,8 +13,9 @@
 //! 5. [`retained`]: heapy's `dominos`/`domisize`/`imdom` of any set, the dominator tree as a
 //!    view ([`retained::domtree`]).
 //! 6. [`query`]: heapy-like expressions (`heap.byclodo[2].bytype`), parsed and evaluated.
-//! 7. one module per analysis: [`inspect`] (one object), [`paths`] (shortest paths),
-//!    [`rp`], [`refgraph`] (the referrer graph by kind), [`treemap`], [`diff`], [`identity`]
+//! 7. one module per analysis, named as the server's feature folders: [`object`] (one object,
+//!    and [`object::paths`], heapy's shortest paths), [`rp`], [`graph`] (the referrer graph
+//!    by kind), [`treemap`], [`diff`], [`identity`]
 //!    (two captures of one process; heapy's `setref`), [`series`], [`redact`]; and helpers
 //!    for tests and benchmarks ([`testing`], [`synth`]).
 //!
@@ -22,15 +23,14 @@
 
 pub mod diff;
 pub mod format;
+pub mod graph;
 pub mod heap;
 pub mod heapydump;
 pub mod identity;
-pub mod inspect;
+pub mod object;
 pub mod partition;
-pub mod paths;
 pub mod query;
 pub mod redact;
-pub mod refgraph;
 pub mod render;
 pub mod retained;
 pub mod rp;

@@ -13,7 +13,7 @@ fn small_snap() -> Snapshot {
     heaplens_engine::format::read_snapshot_file(std::path::Path::new(path)).unwrap()
 }
 
-/// What each array of the file holds, in order (`docs/storage.md`, `index_file.rs`).
+/// What each array of the file holds, in order (`docs/store.md`, `index_file.rs`).
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Item {
     Strings,

@@ -37,11 +37,11 @@ pub const OFFSET_MAX: usize = u32::MAX as usize;
 pub const JSON_BODY_MAX: usize = 64 << 10;
 
 /// Edges listed per direction by the inspector unless `limit` says otherwise, and the most.
-pub const OBJECT_EDGE_LIMIT: usize = heaplens_engine::inspect::DEFAULT_EDGE_LIMIT;
+pub const OBJECT_EDGE_LIMIT: usize = heaplens_engine::object::DEFAULT_EDGE_LIMIT;
 pub const OBJECT_EDGE_MAX: usize = 5000;
 
 /// Referrer groups kept per unfolded graph node unless `k` says otherwise, and the most.
-pub const GRAPH_K: usize = heaplens_engine::refgraph::DEFAULT_K;
+pub const GRAPH_K: usize = heaplens_engine::graph::DEFAULT_K;
 pub const GRAPH_K_MAX: usize = 100;
 
 /// Rows and children per row of a treemap unless the client says otherwise, and the most.

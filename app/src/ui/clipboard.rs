@@ -1,8 +1,39 @@
 //! Putting text on the clipboard, and saving text as a downloaded file (browser helpers).
 
+use leptos::prelude::*;
+use leptos::tachys::html::element::ElementType;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::ui::js_future::await_promise;
+
+/// Copies `text` for the user: to the clipboard, or where that is unavailable, shown in a
+/// field (`manual` holds the text the page shows in `field`), selected and copied the older
+/// way. `done` runs once the text is copied; a refused older copy leaves it selected for
+/// Ctrl+C. (The one copy routine of "Copy link", "Copy as text" and "Copy as heapy text".)
+pub async fn copy_or_show<E>(
+    text: String,
+    manual: RwSignal<Option<String>>,
+    field: NodeRef<E>,
+    done: impl Fn() + 'static,
+) where
+    E: ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
+    if write_text(&text).await {
+        manual.set(None);
+        done();
+    } else {
+        manual.set(Some(text));
+        request_animation_frame(move || {
+            if let Some(el) = field.get_untracked() {
+                select_field(el.unchecked_ref());
+                if copy_selection() {
+                    done();
+                }
+            }
+        });
+    }
+}
 
 /// Writes `text` with `navigator.clipboard`; `false` when the clipboard is unavailable
 /// (not a secure context, permission refused): the caller then shows the text selected in

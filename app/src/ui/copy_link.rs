@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::route::partition::PartitionRoute;
 use crate::ui::clipboard;
+use crate::ui::flash::Flash;
 
 /// The absolute URL of a route (this page's origin + its current-version href).
 pub fn absolute_url(route: &PartitionRoute) -> String {
@@ -16,55 +17,27 @@ pub fn absolute_url(route: &PartitionRoute) -> String {
 
 #[component]
 pub fn CopyLink(route: Memo<PartitionRoute>) -> impl IntoView {
-    let copied = RwSignal::new(false);
+    let flash = Flash::new(std::time::Duration::from_millis(2500));
+    let copied = move || flash.get().is_some();
     let manual = RwSignal::new(None::<String>);
     let field = NodeRef::<html::Input>::new();
-    let generation = StoredValue::new(0u32);
-    let confirm = move || {
-        copied.set(true);
-        let n = generation.get_value() + 1;
-        generation.set_value(n);
-        set_timeout(
-            move || {
-                if generation.try_get_value() == Some(n) {
-                    copied.try_set(false);
-                }
-            },
-            std::time::Duration::from_millis(2500),
-        );
-    };
     let on_click = move |_| {
         let url = absolute_url(&route.get_untracked());
-        spawn_local(async move {
-            if clipboard::write_text(&url).await {
-                manual.set(None);
-                confirm();
-            } else {
-                manual.set(Some(url));
-                request_animation_frame(move || {
-                    if let Some(el) = field.get_untracked() {
-                        clipboard::select_field(&el);
-                        if clipboard::copy_selection() {
-                            confirm();
-                        }
-                    }
-                });
-            }
-        });
+        spawn_local(clipboard::copy_or_show(url, manual, field, move || flash.show(())));
     };
     view! {
         <div class="copy-link">
             <button
                 class="btn copy-link-btn"
-                class:done=move || copied.get()
+                class:done=move || copied()
                 type="button"
                 data-test="copy-link"
                 title="Copy a link to exactly this view (set, relation, view and filter)"
                 on:click=on_click
             >
-                {move || if copied.get() { "✓ Link copied" } else { "Copy link" }}
+                {move || if copied() { "✓ Link copied" } else { "Copy link" }}
             </button>
-            <span class="sr-only" role="status" aria-live="polite">{move || copied.get().then_some("Link copied")}</span>
+            <span class="sr-only" role="status" aria-live="polite">{move || copied().then_some("Link copied")}</span>
             {move || manual.get().map(|url| view! {
                 <div class="popover link-popover" role="dialog" aria-label="Link to this view">
                     <div class="popover-head">

@@ -17,23 +17,7 @@ pub fn CopyText(text: String, what: &'static str) -> impl IntoView {
     let on_click = {
         let text = text.clone();
         move |_| {
-            let text = text.clone();
-            spawn_local(async move {
-                if clipboard::write_text(&text).await {
-                    manual.set(None);
-                    done();
-                } else {
-                    manual.set(Some(text));
-                    request_animation_frame(move || {
-                        if let Some(el) = field.get_untracked() {
-                            clipboard::select_field(&el);
-                            if clipboard::copy_selection() {
-                                done();
-                            }
-                        }
-                    });
-                }
-            });
+            spawn_local(clipboard::copy_or_show(text.clone(), manual, field, done));
         }
     };
     view! {

@@ -1,10 +1,49 @@
-//! Status boxes shared by the visual views (treemap, graph): errors over the drawing, and the
-//! progress of finding an object's address.
+//! The load state and status boxes shared by the drawn views (treemap, graph): the data's
+//! [`Load`] state, errors over the drawing, the view's `data-state`, and the progress of
+//! finding an object's address.
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::ui::error_box::ErrorBox;
+
+/// A drawn view's data: loading, failed with the API's error, or ready to draw.
+#[derive(Clone)]
+pub enum Load<T> {
+    Loading,
+    Failed(ApiError),
+    Ready(T),
+}
+
+impl<T> Load<T> {
+    /// The state an answer leaves: its data, or its error.
+    pub fn from_result(answer: Result<T, ApiError>) -> Self {
+        match answer {
+            Ok(data) => Load::Ready(data),
+            Err(error) => Load::Failed(error),
+        }
+    }
+
+    /// The box over the drawing: the API's error if loading failed, else `draw_error`.
+    pub fn overlay(&self, draw_error: Option<String>) -> Option<AnyView> {
+        let failed = match self {
+            Load::Failed(error) => Some(error.clone()),
+            _ => None,
+        };
+        error_overlay(failed, draw_error)
+    }
+
+    /// The view's `data-state` ([`state`]): ready once the data is `drawn` (asked only when
+    /// the data is there).
+    pub fn state(&self, busy: bool, drawn: impl FnOnce() -> bool) -> &'static str {
+        let (failed, ready) = match self {
+            Load::Failed(..) => (true, false),
+            Load::Ready(..) => (false, drawn()),
+            Load::Loading => (false, false),
+        };
+        state(failed, busy, ready)
+    }
+}
 
 /// The box over a view's drawing: the API's error if loading failed, else a drawing error.
 /// (The set's query is fine: the page checked it; an API error here is about the view's own

@@ -1,6 +1,6 @@
 //! Engine → wire for the referrer graph by kind (node id = its query, edges with via counts).
 
-use heaplens_engine::refgraph::referrer_graph;
+use heaplens_engine::graph::referrer_graph;
 use heaplens_engine::{Heap, Query, QueryError};
 use heaplens_wire as wire;
 

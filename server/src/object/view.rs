@@ -3,8 +3,8 @@
 
 use crate::http::error::ApiError;
 use heaplens_engine::heap::brief::brief;
-use heaplens_engine::inspect::{find_address, inspect, kind_label, EdgeList};
-use heaplens_engine::paths::{self, step_name};
+use heaplens_engine::object::paths::{self, step_name};
+use heaplens_engine::object::{find_address, inspect, kind_label, EdgeList};
 use heaplens_engine::{Heap, ObjId, Query, QueryError};
 use heaplens_wire as wire;
 

@@ -59,12 +59,8 @@ async fn fetch(req: &Request) -> Result<Model, ApiError> {
     Ok(Model::from_groups(&g))
 }
 
-#[derive(Clone)]
-enum Load {
-    Loading,
-    Failed(ApiError),
-    Ready(Rc<Model>),
-}
+/// The graph's data: its model, once the answers are in.
+type Load = status::Load<Rc<Model>>;
 
 #[component]
 fn Graph(ctx: ViewCtx) -> impl IntoView {
@@ -85,10 +81,7 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
             if request.try_get_untracked().as_ref() != Some(&req) {
                 return;
             }
-            load.set(match res {
-                Ok(m) => Load::Ready(Rc::new(m)),
-                Err(e) => Load::Failed(e),
-            });
+            load.set(Load::from_result(res.map(Rc::new)));
             busy.set(false);
         });
     });
@@ -484,22 +477,9 @@ fn Graph(ctx: ViewCtx) -> impl IntoView {
             link::open(route, q, resolving, Rc::new(move |href: String| navigate(&href, Default::default())));
         }
     };
-    let overlay = move || {
-        let failed = match load.get() {
-            Load::Failed(error) => Some(error),
-            _ => None,
-        };
-        status::error_overlay(failed, draw_error.get())
-    };
+    let overlay = move || load.with(|l| l.overlay(draw_error.get()));
     let resolve_box = move || status::resolving_box(resolving.get());
-    let state = move || {
-        let (failed, ready) = match load.get() {
-            Load::Failed(..) => (true, false),
-            Load::Ready(..) => (false, drawn.get()),
-            _ => (false, false),
-        };
-        status::state(failed, busy.get(), ready)
-    };
+    let state = move || load.with(|l| l.state(busy.get(), || drawn.get()));
     let has_expand = move || !route.read().expand.is_empty();
 
     view! {

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::route::partition::PartitionRoute;
 use crate::ui::clipboard;
+use crate::ui::flash::Flash;
 use crate::ui::format::grouped;
 use crate::ui::text_copy::ManualCopy;
 use crate::views::data::PartitionData;
@@ -25,24 +26,11 @@ enum Action {
 pub fn ExportButtons(route: Memo<PartitionRoute>, data: PartitionData) -> impl IntoView {
     let busy = RwSignal::new(None::<Action>);
     // (done well, message) of the last action
-    let status = RwSignal::new(None::<(bool, String)>);
+    let status = Flash::<(bool, String)>::new(std::time::Duration::from_secs(6));
     // heapy's text, shown selected when the clipboard refused it
     let manual = RwSignal::new(None::<String>);
     let manual_field = NodeRef::<html::Textarea>::new();
-    let clear_later = StoredValue::new(0u32);
-    let say = move |ok: bool, msg: String| {
-        status.set(Some((ok, msg)));
-        let n = clear_later.get_value() + 1;
-        clear_later.set_value(n);
-        set_timeout(
-            move || {
-                if clear_later.try_get_value() == Some(n) {
-                    status.try_set(None);
-                }
-            },
-            std::time::Duration::from_secs(6),
-        );
-    };
+    let say = move |ok: bool, msg: String| status.show((ok, msg));
 
     let copy_text = move |_| {
         if busy.get_untracked().is_some() {
@@ -55,19 +43,8 @@ pub fn ExportButtons(route: Memo<PartitionRoute>, data: PartitionData) -> impl I
             match api::table_text(&r.snapshot, &r.query, &r.relation).await {
                 Ok(text) => {
                     let lines = text.lines().count();
-                    if clipboard::write_text(&text).await {
-                        say(true, format!("Copied heapy's table ({} lines)", grouped(lines as u64)));
-                    } else {
-                        manual.set(Some(text));
-                        request_animation_frame(move || {
-                            if let Some(el) = manual_field.get_untracked() {
-                                clipboard::select_field(&el);
-                                if clipboard::copy_selection() {
-                                    say(true, format!("Copied heapy's table ({} lines)", grouped(lines as u64)));
-                                }
-                            }
-                        });
-                    }
+                    let done = move || say(true, format!("Copied heapy's table ({} lines)", grouped(lines as u64)));
+                    clipboard::copy_or_show(text, manual, manual_field, done).await;
                 }
                 Err(e) => say(false, e.message),
             }

@@ -45,12 +45,8 @@ struct Request {
     then: Option<String>,
     by_retained: bool,
 }
-#[derive(Clone)]
-enum Load {
-    Loading,
-    Failed(ApiError),
-    Ready(Arc<TreemapView>, Arc<Vec<Cell>>, f64),
-}
+/// The treemap's data: the answer, its cells in layout order, and when the request started.
+type Load = status::Load<(Arc<TreemapView>, Arc<Vec<Cell>>, f64)>;
 
 #[component]
 fn Treemap(ctx: ViewCtx) -> impl IntoView {
@@ -83,13 +79,10 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
             if request.try_get_untracked().as_ref() != Some(&req) {
                 return;
             }
-            load.set(match res {
-                Ok(v) => {
-                    let (cells, _) = flatten(&v);
-                    Load::Ready(Arc::new(v), Arc::new(cells), start)
-                }
-                Err(e) => Load::Failed(e),
-            });
+            load.set(Load::from_result(res.map(|v| {
+                let (cells, _) = flatten(&v);
+                (Arc::new(v), Arc::new(cells), start)
+            })));
             busy.set(false);
         });
     });
@@ -107,7 +100,7 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
     // lay out and draw whenever the data or the box changes
     Effect::new(move |_| {
         resized.track();
-        let Load::Ready(view, cells, start) = load.get() else { return };
+        let Load::Ready((view, cells, start)) = load.get() else { return };
         let (Some(stage_el), Some(canvas_el), Some(layer_el)) = (stage.get(), canvas_ref.get(), layer_ref.get()) else {
             return;
         };
@@ -173,7 +166,7 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
             }
             let Some((x, y)) = point(&ev) else { return };
             let Some(k) = placed.with_value(|p| cell_at(p, x, y).map(|c| c.k)) else { return };
-            let Load::Ready(_, cells, _) = load.get_untracked() else { return };
+            let Load::Ready((_, cells, _)) = load.get_untracked() else { return };
             let Some(c) = cells.get(k) else { return };
             let Some(query) = c.query.clone() else {
                 ev.prevent_default();
@@ -205,7 +198,7 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
     };
     let tooltip = move || {
         let (k, x, y) = hover.get()?;
-        let Load::Ready(view, cells, _) = load.get() else { return None };
+        let Load::Ready((view, cells, _)) = load.get() else { return None };
         let c = cells.get(k)?.clone();
         let (stage_w, stage_h) = stage
             .get_untracked()
@@ -257,7 +250,7 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
     let by_retained = move || route.read().by_retained;
 
     let summary = move || match load.get() {
-        Load::Ready(v, cells, _) => {
+        Load::Ready((v, cells, _)) => {
             let shown = cells.iter().filter(|c| c.query.is_some()).count();
             let other = v
                 .other
@@ -279,22 +272,9 @@ fn Treemap(ctx: ViewCtx) -> impl IntoView {
         Load::Loading => "Loading the treemap…".into(),
         Load::Failed(..) => String::new(),
     };
-    let overlay = move || {
-        let failed = match load.get() {
-            Load::Failed(error) => Some(error),
-            _ => None,
-        };
-        status::error_overlay(failed, draw_error.get())
-    };
+    let overlay = move || load.with(|l| l.overlay(draw_error.get()));
     let resolve_box = move || status::resolving_box(resolving.get());
-    let state = move || {
-        let (failed, ready) = match load.get() {
-            Load::Failed(..) => (true, false),
-            Load::Ready(..) => (false, drawn.get().is_some()),
-            _ => (false, false),
-        };
-        status::state(failed, busy.get(), ready)
-    };
+    let state = move || load.with(|l| l.state(busy.get(), || drawn.get().is_some()));
 
     view! {
         <div class="viz-view tm-view">

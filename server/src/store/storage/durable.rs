@@ -1,7 +1,7 @@
 //! Writing files that must survive a crash: folders fsynced after they are made, small files
 //! written whole or not at all (a temporary name, fsynced, renamed, the folder fsynced), and
 //! the metadata sidecar kept beside each stored snapshot (`<sha256>.meta.json`), from which
-//! the database's row can be rebuilt (`docs/storage.md`).
+//! the database's row can be rebuilt (`docs/store.md`).
 
 use super::StoredSnapshot;
 use serde::{Deserialize, Serialize};

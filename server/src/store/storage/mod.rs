@@ -1,7 +1,7 @@
 //! Where snapshots live between restarts: files stored by content (the SHA-256 of their bytes)
 //! and their metadata, behind one small trait so a team that outgrows one machine can put the
 //! metadata in PostgreSQL and the files in an S3-compatible object store (see
-//! `docs/storage.md`). [`local::LocalStorage`] is the embedded default: a data folder with
+//! `docs/store.md`). [`local::LocalStorage`] is the embedded default: a data folder with
 //! the files and an SQLite database.
 //!
 //! Invariants every implementation keeps:

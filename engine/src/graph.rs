@@ -1,4 +1,5 @@
-//! The referrer graph: who holds a set, by kind, as a graph the page can unfold.
+//! The referrer graph (the graph feature): who holds a set, by kind, as a graph the page
+//! can unfold.
 //!
 //! The current set S (a query) and every expanded node get their referrers (the query
 //! language's `.referrers`) grouped by clodo; the `k` largest groups become nodes with the
@@ -15,8 +16,8 @@ use crate::format::EdgeName;
 use crate::heap::ids::{KindId, ObjId};
 use crate::heap::set::ObjSet;
 use crate::heap::Heap;
+use crate::object::paths::rel_key;
 use crate::partition::Relation;
-use crate::paths::rel_key;
 use crate::query::{Expr, Query, QueryError, Selector};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;

@@ -1,12 +1,14 @@
-//! One object up close (the page's inspector): address, type, kind, size, brief, value
-//! preview, reachability, its referents and referrers with the edge names, and heapy's
-//! shortest paths from the root to it.
+//! The object feature: one object up close (the page's inspector): address, type, kind,
+//! size, brief, value preview, reachability, its referents and referrers with the edge
+//! names, and heapy's shortest paths from the root to it ([`paths`], heapy's `shpaths`).
 
 use crate::heap::brief::brief;
 use crate::heap::ids::ObjId;
 use crate::heap::set::ObjSet;
 use crate::heap::Heap;
-use crate::paths::{shpaths, ShortestPaths};
+use paths::{shpaths, ShortestPaths};
+
+pub mod paths;
 
 /// Edges listed per direction when the caller does not say how many.
 pub const DEFAULT_EDGE_LIMIT: usize = 200;
@@ -62,7 +64,7 @@ pub struct ObjectInfo {
 /// shortest paths.
 pub fn inspect(heap: &Heap, o: ObjId, limit: usize, path_limit: usize) -> ObjectInfo {
     let snap = &heap.snap;
-    let name = |e: u32| crate::paths::step_name(snap, e);
+    let name = |e: u32| paths::step_name(snap, e);
     let out = snap.edges_of(o);
     let referents = EdgeList {
         total: out.len() as u64,
@@ -169,7 +171,7 @@ mod tests {
         assert!(!i.reachable);
         assert_eq!(names(&i.referrers), vec![("[0]".to_owned(), 3)]);
         assert_eq!(i.shpaths.total, 0);
-        assert_eq!(i.shpaths.text, vec![crate::paths::NO_PATH]);
+        assert_eq!(i.shpaths.text, vec![paths::NO_PATH]);
         // the reachable str does not list the garbage list that points at it
         let s = inspect(&h, ObjId(1), 10, 10);
         assert_eq!(names(&s.referrers), vec![(".i0_top".to_owned(), 0)]);
