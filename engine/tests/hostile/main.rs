@@ -7,6 +7,7 @@
 //! The CLI and the upload route read the same files in `server/tests/hostile.rs`.
 
 mod alloc;
+mod claims;
 mod dump;
 mod idx;
 #[path = "../support/index_layout.rs"]
