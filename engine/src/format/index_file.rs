@@ -140,7 +140,7 @@ impl In<'_> {
         let n = self.len(1)?;
         let b = self.take(n)?;
         if b.iter().any(|&x| x > 1) {
-            return Err(bad("a flag is neither 0 nor 1"));
+            return Err(bad("a reachability flag is neither 0 nor 1"));
         }
         Ok(b.iter().map(|&x| x == 1).collect())
     }

@@ -266,7 +266,7 @@ impl Reader<'_> {
                         ));
                     }
                     let s = std::str::from_utf8(&p[i..i + n])
-                        .map_err(|e| corrupt(at + i as u64, format!("string is not valid UTF-8: {e}")))?;
+                        .map_err(|e| corrupt(at + i as u64, format!("string {k} of {m} is not valid UTF-8: {e}")))?;
                     self.snap.strings.push(s);
                     i += n;
                 }
@@ -394,10 +394,12 @@ impl Reader<'_> {
         let mut total: u64 = 0;
         let mut start = Vec::with_capacity(n + 1);
         start.push(0u32);
-        for &d in &self.degrees {
+        for (i, &d) in self.degrees.iter().enumerate() {
             total += d as u64;
             if total > u32::MAX as u64 {
-                return Err(invalid("more than 2^32 edges".into()));
+                return Err(invalid(format!(
+                    "objects' degrees add up to more than 2^32 - 1 edges (at object {i}, of degree {d})"
+                )));
             }
             start.push(total as u32);
         }
@@ -423,15 +425,22 @@ impl Reader<'_> {
         for (what, pairs) in
             [("module name", &mut s.module_names), ("preview", &mut s.previews), ("producer", &mut s.producers)]
         {
-            for &(o, text) in pairs.iter() {
-                if o.idx() >= n || text.idx() >= ns {
-                    return Err(invalid(format!("{what} entry ({}, {}) is out of range", o.0, text.0)));
+            for (k, &(o, text)) in pairs.iter().enumerate() {
+                if o.idx() >= n {
+                    return Err(invalid(format!("{what} entry {k} names object {}, but there are {n} objects", o.0)));
+                }
+                if text.idx() >= ns {
+                    return Err(invalid(format!(
+                        "{what} entry {k} has text string {}, but there are {ns} strings",
+                        text.0
+                    )));
                 }
             }
             pairs.sort_unstable_by_key(|&(o, _)| o);
         }
         if let Some(&o) = s.unreachable.iter().find(|&&o| o as usize >= n || o == 0) {
-            return Err(invalid(format!("unreachable entry {o} is not an object")));
+            let why = if o == 0 { "the root".to_owned() } else { format!("not an object: there are {n} objects") };
+            return Err(invalid(format!("unreachable entry {o} is {why}")));
         }
         s.unreachable.sort_unstable();
         s.unreachable.dedup();

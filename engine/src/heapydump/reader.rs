@@ -51,8 +51,37 @@ struct Headers {
     b_size: Option<i64>,
 }
 
+/// The largest magnitude of a count or size, and of the sum of a package's rows: 2^60 (an
+/// exabyte; heapy never writes more), so that the sums and differences of two packages'
+/// values that printing, subtracting and series make never overflow.
+pub const MAX_VALUE: u64 = 1 << 60;
+
 fn int(line: usize, what: &str, text: &str) -> Result<i64, DumpError> {
-    text.trim().parse().map_err(|_| err(line, format!("{what}: expected an integer, found {}", shown(text))))
+    use std::num::IntErrorKind::{NegOverflow, PosOverflow};
+    let out_of_range =
+        || err(line, format!("{what}: {} is out of range (at most 2^60 in magnitude)", shown(text.trim())));
+    match text.trim().parse::<i64>() {
+        Ok(v) if v.unsigned_abs() <= MAX_VALUE => Ok(v),
+        Ok(_) => Err(out_of_range()),
+        Err(e) if matches!(e.kind(), PosOverflow | NegOverflow) => Err(out_of_range()),
+        Err(_) => Err(err(line, format!("{what}: expected an integer, found {}", shown(text)))),
+    }
+}
+
+/// The rows' counts and sizes, summed by magnitude, stay within [`MAX_VALUE`].
+fn check_sums(line: usize, start: usize, rows: &[StatRow]) -> Result<(), DumpError> {
+    for (what, total) in [
+        ("counts", rows.iter().fold(0u64, |t, r| t.saturating_add(r.count.unsigned_abs()))),
+        ("sizes", rows.iter().fold(0u64, |t, r| t.saturating_add(r.size.unsigned_abs()))),
+    ] {
+        if total > MAX_VALUE {
+            return Err(err(
+                line,
+                format!("the {what} of the package that starts at line {start} add up to more than 2^60"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Headers {
@@ -201,6 +230,7 @@ fn read_packages(bytes: &[u8]) -> Result<Vec<Package>, DumpError> {
                         ),
                     ));
                 }
+                check_sums(n, start, &pkg.rows)?;
                 pkg.rows.shrink_to_fit();
                 packages.push(pkg);
                 continue 'packages;
