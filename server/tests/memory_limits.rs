@@ -38,15 +38,19 @@ async fn an_upload_too_big_to_index_is_refused_before_indexing() {
     let store = Arc::new(store);
     let app = router(AppState { store: store.clone(), max_upload: 1 << 26 }, None);
     assert_eq!(send(&app, "POST", "/api/snapshots?name=a.hls", a).await.0, StatusCode::CREATED);
-    // the same small file, its ENDS claiming 2^36 objects (outside the CRC, which stops at ENDS)
-    let mut huge = b.clone();
-    let n = huge.len();
-    huge[n - 28..n - 20].copy_from_slice(&(1u64 << 36).to_le_bytes());
-    let (status, body) = send(&app, "POST", "/api/snapshots?name=huge.hls", huge).await;
+    // a real snapshot of 600,000 objects (about 10 MiB, 96 MiB to index) on a 64 MiB budget
+    let big = heaplens_engine::synth::write_synthetic(Vec::new(), 600_000, 5).unwrap();
+    let (status, body) = send(&app, "POST", "/api/snapshots?name=big.hls", big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["error"]["code"], "too_big_to_index");
     let msg = body["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("68719476736 objects") && msg.contains("64 MiB") && msg.contains("--memory-budget"), "{msg}");
+    assert!(msg.contains("600001 objects") && msg.contains("64 MiB") && msg.contains("--memory-budget"), "{msg}");
+    // a count no file of its size could hold is the reader's to name (bad_snapshot)
+    let mut lying = b.clone();
+    let n = lying.len();
+    lying[n - 28..n - 20].copy_from_slice(&(1u64 << 36).to_le_bytes());
+    let (status, body) = send(&app, "POST", "/api/snapshots?name=lying.hls", lying).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_snapshot")), "{body}");
     // nothing was added and what was there still answers
     let (_, list) = send(&app, "GET", "/api/snapshots", vec![]).await;
     assert_eq!(list["snapshots"].as_array().unwrap().len(), 1);
