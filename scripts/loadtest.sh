@@ -7,6 +7,8 @@
 #
 #   scripts/loadtest.sh [--objects 3000000] [--clients 50] [--seconds 60] [--runs 3]
 #
+# HEAPLENS_BIN=PATH tests that binary instead of building target/release/heaplens (e.g. one
+# built with `--no-default-features`, glibc's allocator instead of mimalloc).
 # Not part of the test suite (it takes minutes); results are kept in docs/benchmarks.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,17 +28,21 @@ if ! command -v wrk >/dev/null; then
     echo "[load] installing Debian's wrk" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release -p heaplens-server >&2
+BIN="${HEAPLENS_BIN:-}"
+if [ -z "$BIN" ]; then
+    cargo build --release -p heaplens-server >&2
+    BIN="$ROOT/target/release/heaplens"
+fi
 OUT="$ROOT/target/load"
 mkdir -p "$OUT"
 SNAP="$OUT/synth.hls"
 [ -f "$SNAP" ] && [ "$(cat "$OUT/synth.objects" 2>/dev/null)" = "$OBJECTS" ] || {
-    target/release/heaplens synth "$OBJECTS" "$SNAP" >&2
+    "$BIN" synth "$OBJECTS" "$SNAP" >&2
     echo "$OBJECTS" >"$OUT/synth.objects"
 }
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 LOG="$OUT/server.log"
-target/release/heaplens serve --addr "127.0.0.1:$PORT" --exit-after $((RUNS * (SECONDS_ + 30) + 300)) "$SNAP" >"$LOG" 2>&1 &
+"$BIN" serve --addr "127.0.0.1:$PORT" --exit-after $((RUNS * (SECONDS_ + 30) + 300)) "$SNAP" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q serving "$LOG" && break; kill -0 $PID || { cat "$LOG"; exit 1; }; sleep 0.1; done

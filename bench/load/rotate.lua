@@ -19,7 +19,7 @@ function setup(thread)
   threads[#threads + 1] = thread
 end
 
-local n, statuses = 0, {}
+n, statuses = 0, {}
 function init(args)
   n = 0
   statuses = {}

@@ -4,6 +4,12 @@
 
 mod bench;
 
+/// mimalloc: under many concurrent requests glibc's per-thread arenas kept the server's RSS
+/// growing (docs/benchmarks.md, "Under load"); `--no-default-features` builds without it.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use heaplens_server::http::serve::{serve, Serve};
 use std::net::SocketAddr;

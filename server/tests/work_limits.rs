@@ -115,3 +115,40 @@ async fn identical_questions_are_answered_from_the_cache() {
     assert_eq!((st["answers"]["hits"].as_u64(), st["answers"]["entries"].as_u64()), (Some(1), Some(2)), "{st}");
     assert_eq!(st["answers"]["misses"], 4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyses_run_in_slots_and_a_waiting_request_that_leaves_never_runs() {
+    let app = app(300_000, None);
+    let slots = heaplens_server::http::work::analysis_slots() as u64;
+    let asks: Vec<_> = (0..slots + 3)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { get(&app, &slow(120)).await })
+        })
+        .collect();
+    let t = Instant::now();
+    loop {
+        let (_, s) = get(&app, "/api/status").await;
+        assert!(s["analyses_running"].as_u64().unwrap() <= slots, "{s}");
+        assert_eq!(s["analysis_slots"], slots);
+        if s["analyses_running"] == slots && s["analyses_waiting"] == 3 {
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(10), "never saw {slots} running and 3 waiting: {s}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // every client leaves: the running ones are cancelled, the waiting ones never start
+    for a in &asks {
+        a.abort();
+    }
+    let left = Instant::now();
+    loop {
+        let (_, s) = get(&app, "/api/status").await;
+        if s["analyses_running"] == 0 && s["analyses_waiting"] == 0 {
+            assert_eq!((s["analyses_cancelled"].as_u64(), s["analyses_done"].as_u64()), (Some(slots), Some(slots)), "{s}");
+            break;
+        }
+        assert!(left.elapsed() < Duration::from_secs(2), "still busy after every client left: {s}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -74,8 +74,12 @@ pub struct ErrorBody {
 pub struct ServerStatus {
     /// The work budget of one analysis, in seconds (`--work-budget`).
     pub work_budget_s: f64,
+    /// Analyses run at most this many at a time (the cores, at least two).
+    pub analysis_slots: u64,
     /// Analyses running now.
     pub analyses_running: u64,
+    /// Requests waiting for an analysis slot now.
+    pub analyses_waiting: u64,
     /// Analyses finished (answered, or stopped) since the start.
     pub analyses_done: u64,
     /// Analyses stopped because their client went away.

@@ -19,9 +19,26 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Runs `f` with `spawn_blocking` under the request's work budget: `f`'s value, or its own
-/// error converted into the API's; 503 `budget_exceeded` (naming the budget) when the
-/// engine stopped it for running too long; 500 naming `what` when it panicked.
+/// Counts a request as waiting for an analysis slot until dropped (it got one, or left).
+struct Waiting<'a>(&'a std::sync::atomic::AtomicU64);
+
+impl<'a> Waiting<'a> {
+    fn start(n: &'a std::sync::atomic::AtomicU64) -> Waiting<'a> {
+        n.fetch_add(1, Ordering::Relaxed);
+        Waiting(n)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Runs `f` with `spawn_blocking`, in one of the server's analysis slots, under the
+/// request's work budget: `f`'s value, or its own error converted into the API's; 503
+/// `budget_exceeded` (naming the budget) when the engine stopped it for running too long;
+/// 500 naming `what` when it panicked.
 pub async fn blocking<T, E>(what: &str, f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -30,9 +47,16 @@ where
     let (budget, stats) = SCOPE
         .try_with(|s| (s.budget, s.stats.clone()))
         .unwrap_or_else(|_| (DEFAULT_WORK_BUDGET, Arc::new(WorkStats::default())));
+    // wait for a slot (a request whose client leaves meanwhile is dropped here, never run)
+    let slot = {
+        let _waiting = Waiting::start(&stats.waiting);
+        stats.slots.acquire().await
+    };
+    let _slot = slot.map_err(|e| ApiError::internal(e.to_string()))?;
+    // the budget counts from here: waiting for a slot is not work
     let w = Work::new(budget);
     let _cancel = CancelOnDrop(w.clone());
-    let counted = stats;
+    let counted = stats.clone();
     let done = tokio::task::spawn_blocking(move || {
         let _running = Running::start(counted.clone());
         let r = work::run(w, f);

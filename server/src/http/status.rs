@@ -35,7 +35,9 @@ pub async fn get_status(State(s): State<StatusState>) -> Json<ServerStatus> {
     }
     Json(ServerStatus {
         work_budget_s: budget.as_secs_f64(),
+        analysis_slots: crate::http::work::analysis_slots() as u64,
         analyses_running: s.work.running.load(Ordering::Relaxed),
+        analyses_waiting: s.work.waiting.load(Ordering::Relaxed),
         analyses_done: s.work.done.load(Ordering::Relaxed),
         analyses_cancelled: s.work.cancelled.load(Ordering::Relaxed),
         analyses_over_budget: s.work.over_budget.load(Ordering::Relaxed),

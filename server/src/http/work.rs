@@ -19,13 +19,37 @@ pub const DEFAULT_WORK_BUDGET: Duration = Duration::from_secs(20);
 #[derive(Debug, Clone, Copy)]
 pub struct WorkBudget(pub Duration);
 
-/// Counts of the analyses one server ran (one per router).
-#[derive(Debug, Default)]
+/// Counts of the analyses one server ran (one per router), and the slots they run in.
+#[derive(Debug)]
 pub struct WorkStats {
     pub running: AtomicU64,
     pub done: AtomicU64,
     pub cancelled: AtomicU64,
     pub over_budget: AtomicU64,
+    /// Analyses run at most this many at a time (one per core, at least two): more would only
+    /// share the cores and multiply the memory each holds; the others wait their turn (and
+    /// one whose client leaves meanwhile never runs).
+    pub slots: tokio::sync::Semaphore,
+    /// Analyses waiting for a slot now.
+    pub waiting: AtomicU64,
+}
+
+/// Analyses that run at the same time: the cores, at least two.
+pub fn analysis_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).max(2)
+}
+
+impl Default for WorkStats {
+    fn default() -> WorkStats {
+        WorkStats {
+            running: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            cancelled: AtomicU64::new(0),
+            over_budget: AtomicU64::new(0),
+            slots: tokio::sync::Semaphore::new(analysis_slots()),
+            waiting: AtomicU64::new(0),
+        }
+    }
 }
 
 /// What [`crate::http::blocking::blocking`] needs from the request it runs for.
