@@ -41,7 +41,10 @@ def main(base, sid):
         out.append(('V', 'rp?q=%s&depth=7' % q(s)))
         for by in ('clodo', 'type', 'size'):
             out.append(('V', 'treemap?q=%s&by=%s' % (q(s), by)))
-        out.append(('F', 'retained?q=%s&by=clodo&rows=%s' % (q(s), ','.join(map(str, range(10))))))
+        # the retained column of the rows the set's table has (a kind's set has one row)
+        nrows = get(base, api + 'partition?q=%s&by=clodo&limit=1' % q(s))['total_rows']
+        rows = ','.join(map(str, range(min(10, nrows))))
+        out.append(('F', 'retained?q=%s&by=clodo&rows=%s' % (q(s), rows)))
         out.append(('V', 'domtree?q=%s' % q(s)))
         out.append(('F', 'shpaths?q=%s' % q(s + '.byid[0]')))
         out.append(('F', 'disjoint?qa=%s&qb=%s' % (q(s), q(sets[1]))))
