@@ -205,3 +205,67 @@ async fn expiring_links_and_limits() {
     let page = send(&app, "GET", "/s/alpha", &[], vec![]).await;
     assert_ne!(page.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A share link to `alpha` reaches every read route of `alpha` and nothing else: not the
+/// other snapshot's routes, not the routes about several snapshots (`/api/diff`,
+/// `/api/identity`, `/api/series`), not the server's status, not a change of any kind.
+#[tokio::test]
+async fn a_share_link_reaches_every_read_route_of_its_snapshot_and_no_other() {
+    let app = app();
+    let made = send(&app, "POST", "/api/snapshots/alpha/share", &[bearer()], vec![]).await;
+    let link: serde_json::Value = serde_json::from_str(&made.body).unwrap();
+    let opened = send(&app, "GET", link["url"].as_str().unwrap(), &[], vec![]).await;
+    let cookie = ("cookie", set_cookie(&opened));
+    let addr = {
+        let p = send(&app, "GET", "/api/snapshots/alpha/partition?by=id&limit=1", &[bearer()], vec![]).await;
+        let p: serde_json::Value = serde_json::from_str(&p.body).unwrap();
+        p["rows"][0]["addr"].as_str().unwrap().to_owned()
+    };
+    let reads = |id: &str| -> Vec<String> {
+        [
+            "".to_owned(),
+            "/partition?by=rcs".into(),
+            "/table".into(),
+            format!("/objects/{addr}"),
+            "/shpaths?q=heap.byid%5B0%5D".into(),
+            "/graph".into(),
+            "/treemap".into(),
+            "/retained?rows=0".into(),
+            "/domtree".into(),
+            "/rp".into(),
+            "/disjoint?qa=heap&qb=heap".into(),
+            "/heapy-dump".into(),
+        ]
+        .iter()
+        .map(|r| format!("/api/snapshots/{id}{r}"))
+        .collect()
+    };
+    for uri in reads("alpha").iter().map(String::as_str).chain(["/api/relations", "/api/snapshots"]) {
+        let a = send(&app, "GET", uri, &[cookie.clone()], vec![]).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.body);
+    }
+    // a read of alpha that needs a reference point alpha lacks: alpha's own answer, not a 403
+    let a = send(&app, "GET", "/api/snapshots/alpha/rebase?q=heap", &[cookie.clone()], vec![]).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    let beta = reads("secret-beta");
+    let mut refused: Vec<(&str, &str)> = beta.iter().map(|u| ("GET", u.as_str())).collect();
+    refused.extend([
+        ("GET", "/api/diff?a=alpha&b=alpha"),
+        ("GET", "/api/identity?a=alpha&b=alpha"),
+        ("GET", "/api/snapshots/secret-beta/rebase?q=heap"),
+        ("GET", "/api/series"),
+        ("GET", "/api/series/anything"),
+        ("GET", "/api/status"),
+        ("GET", "/api/snapshots/alpha/shares"),
+        ("POST", "/api/snapshots/alpha/share"),
+        ("POST", "/api/snapshots/alpha/redact"),
+        ("PATCH", "/api/snapshots/alpha"),
+        ("DELETE", "/api/snapshots/alpha"),
+        ("POST", "/api/snapshots?name=x.hls"),
+    ]);
+    for (method, uri) in refused {
+        let a = send(&app, method, uri, &[cookie.clone()], vec![]).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{method} {uri}: {}", a.body);
+        assert!(!a.body.contains("beta"), "{}", a.body);
+    }
+}
