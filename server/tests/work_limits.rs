@@ -145,7 +145,11 @@ async fn analyses_run_in_slots_and_a_waiting_request_that_leaves_never_runs() {
     loop {
         let (_, s) = get(&app, "/api/status").await;
         if s["analyses_running"] == 0 && s["analyses_waiting"] == 0 {
-            assert_eq!((s["analyses_cancelled"].as_u64(), s["analyses_done"].as_u64()), (Some(slots), Some(slots)), "{s}");
+            assert_eq!(
+                (s["analyses_cancelled"].as_u64(), s["analyses_done"].as_u64()),
+                (Some(slots), Some(slots)),
+                "{s}"
+            );
             break;
         }
         assert!(left.elapsed() < Duration::from_secs(2), "still busy after every client left: {s}");
