@@ -25,6 +25,10 @@
 //! * `GET /api/snapshots/{id}/rebase?q=QUERY&to=heapnew|heap|toggle` → [`RebasedQuery`]
 
 //! * `GET /api/snapshots/{id}/rp?q=QUERY&depth=N&limit=N` → [`RpView`] (heapy's reference pattern)
+//! * `POST /api/snapshots/{id}/share` ([`ShareRequest`]) → [`ShareLink`]; `GET
+//!   /api/snapshots/{id}/shares` → [`ShareLinks`]; `DELETE /api/shares/{link}` → 204
+//! * `GET /api/status` → [`ServerStatus`] (analyses running, cancelled, over budget; the
+//!   answer cache)
 
 use serde::{Deserialize, Serialize};
 
