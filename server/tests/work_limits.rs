@@ -137,7 +137,7 @@ async fn analyses_run_in_slots_and_a_waiting_request_that_leaves_never_runs() {
         assert!(t.elapsed() < Duration::from_secs(10), "never saw {slots} running and 3 waiting: {s}");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    // every client leaves: the running ones are cancelled, the waiting ones never start
+    // every client leaves: the running ones are cancelled, the waiting ones dropped
     for a in &asks {
         a.abort();
     }
@@ -145,11 +145,11 @@ async fn analyses_run_in_slots_and_a_waiting_request_that_leaves_never_runs() {
     loop {
         let (_, s) = get(&app, "/api/status").await;
         if s["analyses_running"] == 0 && s["analyses_waiting"] == 0 {
-            assert_eq!(
-                (s["analyses_cancelled"].as_u64(), s["analyses_done"].as_u64()),
-                (Some(slots), Some(slots)),
-                "{s}"
-            );
+            // none ran to its end; a waiting one may take a freed slot before its own abort
+            // lands (it is then cancelled at once), so the count is the slots or a little more
+            let cancelled = s["analyses_cancelled"].as_u64().unwrap();
+            let done = s["analyses_done"].as_u64().unwrap();
+            assert!(cancelled == done && done >= slots && done < slots + 3, "{s}");
             break;
         }
         assert!(left.elapsed() < Duration::from_secs(2), "still busy after every client left: {s}");
