@@ -151,7 +151,7 @@ def dump(path=None, name=None, collect=True, chunk=65536, previews=True, unreach
             stats['bytes'] = buf.size
         # the program's settings are back: a thread that takes the GIL while the file
         # is written gives it back after its usual switch interval
-        with open(tmp, 'wb') as f:
+        with open(tmp, 'wb', buffering=0) as f:
             buf.copy_to(f)
         os.replace(tmp, path)
     except BaseException:

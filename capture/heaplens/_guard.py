@@ -56,13 +56,22 @@ class Quiet:
     """``with Quiet(timeout):`` raises the switch interval and disables the GC; restores
     both on exit, whatever happens.
 
-    Why not simply a huge interval: a thread that was already waiting for the GIL when
-    the interval was raised still times out after the old, short interval and asks for
-    the GIL; it then keeps it for the new interval if it never blocks (a busy thread).
-    So the interval is finite (``hold_interval``: longer than the walk, so no waiting
-    thread asks for the GIL during it) and the walk starts only after a short spin in
-    which such requests are served: a busy thread may run once, for at most the hold
-    interval, before the walk; the walk itself then runs alone."""
+    Why not simply raise the interval: CPython's GIL (3.9-3.15) reads the interval at
+    each turn of a waiting thread's wait.  A thread already waiting when it is raised
+    still times out after the old, short interval; if the GIL has not changed hands
+    during that wait it asks for it, takes it, and keeps it for the new interval if it
+    never blocks (a busy thread), while the capture waits with the new interval too.
+    So the capture first gives the GIL up (``time.sleep(0)``) and raises the interval
+    as the first thing after it has it back: every other waiter's wait then began
+    before that change of hands, and a wait that saw the GIL change hands asks for
+    nothing.  Only the thread the capture took the GIL from starts a new wait after
+    it; it reads the interval within microseconds of the capture setting it, and when
+    it reads the old one (about 1 capture in 13 next to three busy threads on 3.11,
+    ``docs/benchmarks.md``) a busy thread runs once, for at most the hold interval,
+    before the walk.  Raising it first and then spinning, as this did before, lost the
+    hold interval in about 1 capture in 3, often once per busy thread.  The interval
+    stays finite (``hold_interval``: longer than the walk) so that such a thread gives
+    the GIL back; the walk itself then runs alone."""
 
     def __init__(self, timeout=None, rate=RATE_PURE):
         self.deadline = None if timeout is None else time.monotonic() + timeout
@@ -74,11 +83,11 @@ class Quiet:
         self.gc_was_enabled = gc.isenabled()
         self.deferred = _defer_signals()
         gc.disable()
-        sys.setswitchinterval(hold_interval(self.timeout, self.rate))
-        # serve the requests of threads that were waiting with the old interval now
-        end = time.perf_counter() + max(3 * self.interval, 0.02)
-        while time.perf_counter() < end:
-            pass
+        hold = hold_interval(self.timeout, self.rate)
+        # give the GIL up and raise the interval the moment it is back (see above);
+        # nothing runs between the two
+        time.sleep(0)
+        sys.setswitchinterval(hold)
         return self
 
     def __exit__(self, *exc):
@@ -133,6 +142,10 @@ def _undefer_signals(deferred):
         signal.raise_signal(sig)
 
 
+#: bytes per system call when a ``MemFile`` is written out
+BATCH = 8 << 20
+
+
 class MemFile:
     """A write-only file in memory: the walk writes its snapshot here (writing to a real
     file would release the GIL), ``dump`` copies it to disk after the walk."""
@@ -150,13 +163,24 @@ class MemFile:
     def tell(self):
         return self.size
 
-    def copy_to(self, f):
-        """Write everything to file ``f``, dropping each part as it goes."""
+    def copy_to(self, f, batch=BATCH):
+        """Write everything to the unbuffered file ``f`` in writes of about ``batch``
+        bytes, dropping the parts as they go.  Few system calls: each one releases the
+        GIL, and while a busy thread holds it the capture waits a switch interval or
+        more to get it back (a 2.6 MB snapshot written in 8 KiB pieces took 6 s next to
+        three spinning threads)."""
         parts = self.parts
         self.parts = []
         parts.reverse()
         while parts:
-            f.write(parts.pop())
+            group, size = [], 0
+            while parts and size < batch:
+                group.append(parts.pop())
+                size += len(group[-1])
+            data = memoryview(b''.join(group))
+            del group
+            while data:
+                data = data[f.write(data):]
 
 
 #: zlib.crc32 and hashlib release the GIL for buffers above a few KiB: feed them less

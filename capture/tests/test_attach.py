@@ -45,7 +45,7 @@ def state(*_):
     with open(sys.argv[2] + '.tmp', 'w') as f:
         f.write(repr({'modules': sorted(sys.modules), 'threads': threading.active_count(),
                       'names': sorted(t.name for t in threading.enumerate()),
-                      'fds': len(fds), 'path': list(sys.path), 'main': sorted(vars(sys.modules['__main__']))}))
+                      'fds': len(fds), 'path': list(sys.path), 'interval': sys.getswitchinterval(), 'main': sorted(vars(sys.modules['__main__']))}))
     print('state', flush=True)  # before the file appears: the test reads the output next
     os.replace(sys.argv[2] + '.tmp', sys.argv[2])
 
@@ -206,6 +206,7 @@ def test_attach_captures_a_running_process_and_leaves_it_as_it_was(python, mode,
             links = [os.readlink('/proc/%d/fd/%s' % (t.p.pid, fd)) for fd in opened]
             assert label in ('3.14', '3.15') and links == ['/memfd:libffi (deleted)'], links
         assert after['path'] == before['path']
+        assert after['interval'] == before['interval'] == 0.005
         assert after['main'] == before['main'], set(after['main']) ^ set(before['main'])
         assert not glob.glob(os.path.join(root, 'tmp', 'heaplens-attach-%d-*' % t.p.pid))
         # it kept working (it answered, after the capture) and printed nothing else

@@ -20,9 +20,16 @@ def _heaplens_attach(cfg):
         status = {'ok': False, 'error': 'the capture did not finish'}
         try:
             sys.path.insert(0, cfg['dir'])
+            # importing the agent makes hundreds of system calls, each releasing the GIL;
+            # next to busy threads each took a switch interval or more to get it back
+            # (5 s at the default 5 ms next to three spinning threads): a short interval
+            # for the import only, the program's own right after
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, 0.0001))
             try:
                 import heaplens
             finally:
+                sys.setswitchinterval(interval)
                 while cfg['dir'] in sys.path:
                     sys.path.remove(cfg['dir'])
             kwargs = {'name': cfg['name']}
