@@ -77,20 +77,41 @@ setup_app_tools() {
     fi
 }
 
-setup_python() {
-    local req="$ROOT/capture/requirements-test.txt"
-    local want
-    want="$($PYTHON --version 2>&1) $(sha256sum "$req" | cut -d' ' -f1)"
-    if [ ! -x "$VENV/bin/python" ] || ! stamp_ok "$VENV/.stamp" "$want"; then
-        log "creating the Python virtual environment (.venv) with the test dependencies"
-        rm -rf "$VENV"
-        "$PYTHON" -m venv "$VENV"
-        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-        echo "$want" >"$VENV/.stamp"
+# make_venv DIR PYTHON WHAT REQUIREMENTS...: a virtual environment with those requirement
+# files installed, made again only when the interpreter or the files change.
+make_venv() {
+    local dir="$1" py="$2" what="$3" want
+    shift 3
+    want="$("$py" --version 2>&1) $(cat "$@" | sha256sum | cut -d' ' -f1)"
+    if [ -x "$dir/bin/python" ] && stamp_ok "$dir/.stamp" "$want"; then
+        return
     fi
+    log "creating $dir ($what)"
+    rm -rf "$dir"
+    "$py" -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$1"
+    echo "$want" >"$dir/.stamp"
+}
+
+setup_python() {
+    make_venv "$VENV" "$PYTHON" "the test dependencies" \
+        "$ROOT/capture/requirements-test.txt" "$ROOT/capture/requirements-web.txt"
     # the native walker (capture/native, PyO3) into the venv: rebuilt only when its sources
     # or the interpreter change (seconds when nothing did)
     "$ROOT/capture/native/build.sh" "$VENV/bin/python"
+}
+
+# FastAPI and uvicorn for pyenv's CPython 3.12 and 3.13 (the test environment has them for
+# its own): capture/tests/test_web_servers.py captures inside them. Pinned by
+# capture/requirements-web.txt; a version pyenv lacks is left out (the test says so).
+setup_web() {
+    local v py
+    for v in 3.12 3.13; do
+        py="$(ls "$HOME"/.pyenv/versions/"$v".*/bin/python"$v" 2>/dev/null | sort -V | tail -1 || true)"
+        [ -n "$py" ] || continue
+        make_venv "$ROOT/.venv-web/$v" "$py" "FastAPI and uvicorn for CPython $v" \
+            "$ROOT/capture/requirements-web.txt"
+    done
 }
 
 # What `heaplens attach` needs (gdb) and the interpreters its tests run beside pyenv's:
@@ -181,6 +202,7 @@ cmd_test() {
     set -o pipefail
     setup_rust
     setup_python
+    setup_web
     setup_attach
     setup_browser
     check_invariants
@@ -207,6 +229,6 @@ cmd_test() {
 case "${1:-}" in
     run) cmd_run ;;
     test) cmd_test ;;
-    setup) setup_rust; setup_python; setup_attach; setup_browser ;;
+    setup) setup_rust; setup_python; setup_web; setup_attach; setup_browser ;;
     *) echo "usage: scripts/dev.sh run|test|setup" >&2; exit 2 ;;
 esac
