@@ -127,7 +127,11 @@ def _columns(q, m, count, pos, tag):
 
 
 def read(path_or_bytes):
-    data = path_or_bytes if isinstance(path_or_bytes, (bytes, bytearray)) else open(path_or_bytes, 'rb').read()
+    if isinstance(path_or_bytes, (bytes, bytearray)):
+        data = path_or_bytes
+    else:
+        with open(path_or_bytes, 'rb') as f:
+            data = f.read()
     n = len(data)
     if n < 16 or data[:8] != MAGIC:
         raise FormatError('offset 0: bad magic')
