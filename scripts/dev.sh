@@ -114,6 +114,20 @@ setup_web() {
     done
 }
 
+# The native walker for pyenv's other CPythons (the test environment has its own):
+# capture/tests/test_stress.py runs both walkers on each. One small venv per version
+# (.venv-native/3.X: maturin only), the wheel built and installed there by build.sh.
+setup_native_versions() {
+    local v py
+    for v in 3.9 3.10 3.12 3.13; do
+        py="$(ls "$HOME"/.pyenv/versions/"$v".*/bin/python"$v" 2>/dev/null | sort -V | tail -1 || true)"
+        [ -n "$py" ] || continue
+        make_venv "$ROOT/.venv-native/$v" "$py" "the native walker for CPython $v" \
+            "$ROOT/capture/native/requirements-build.txt"
+        "$ROOT/capture/native/build.sh" "$ROOT/.venv-native/$v/bin/python"
+    done
+}
+
 # What `heaplens attach` needs (gdb) and the interpreters its tests run beside pyenv's:
 # CPython 3.14 and 3.15 in a Debian testing chroot (scripts/py-chroot.sh; root only).
 setup_attach() {
@@ -203,6 +217,7 @@ cmd_test() {
     setup_rust
     setup_python
     setup_web
+    setup_native_versions
     setup_attach
     setup_browser
     check_invariants
@@ -229,6 +244,6 @@ cmd_test() {
 case "${1:-}" in
     run) cmd_run ;;
     test) cmd_test ;;
-    setup) setup_rust; setup_python; setup_web; setup_attach; setup_browser ;;
+    setup) setup_rust; setup_python; setup_web; setup_native_versions; setup_attach; setup_browser ;;
     *) echo "usage: scripts/dev.sh run|test|setup" >&2; exit 2 ;;
 esac

@@ -6,10 +6,10 @@ pandas, ctypes, C types without ``tp_traverse``, objects awaiting finalisation, 
 generators and coroutines, deep and self-referencing structures, very large containers,
 threads mutating while they are captured, a capture from a new thread) and random object
 graphs (``stress_graph``; in the test environment also drawn by hypothesis), each
-captured and checked object by object.  Interpreters: pyenv's 3.9-3.13 (the pure walker;
-the packages only in the test environment), the test environment's (both walkers, every
-kind, hypothesis) and the Debian testing chroot's 3.14 and 3.15 (both walkers), when
-they exist.
+captured and checked object by object.  Interpreters: pyenv's 3.9, 3.10, 3.12 and 3.13
+(``.venv-native/3.X``, both walkers; the packages only in the test environment), the test
+environment's 3.11 (both walkers, every kind, hypothesis) and the Debian testing
+chroot's 3.14 and 3.15 (both walkers), when they exist.
 """
 
 import glob
@@ -22,7 +22,7 @@ import tempfile
 
 import pytest
 
-from conftest import HERE
+from conftest import HERE, REPO
 
 CHROOT = os.environ.get('PY_CHROOT', '/var/tmp/heaplens-deb-testing')
 FILES = ('stress_heap.py', 'stress_kinds.py', 'stress_graph.py', 'hlsread.py')
@@ -33,8 +33,13 @@ def runs():
     found = [('venv-pure', [sys.executable], 'python', ['--random', '10', '--hypothesis', '30']),
              ('venv-native', [sys.executable], 'native', ['--random', '10', '--hypothesis', '30'])]
     for v in ('3.9', '3.10', '3.12', '3.13'):
+        # .venv-native/3.X (scripts/dev.sh setup_native_versions) has the native walker
+        venv = os.path.join(REPO, '.venv-native', v, 'bin', 'python')
         paths = sorted(glob.glob(os.path.expanduser('~/.pyenv/versions/%s.*/bin/python%s' % (v, v))))
-        if paths:
+        if os.path.exists(venv):
+            found += [(v + '-pure', [venv], 'python', ['--random', '10']),
+                      (v + '-native', [venv], 'native', ['--random', '10'])]
+        elif paths:
             found.append((v + '-pure', [paths[-1]], 'python', ['--random', '10']))
     if os.geteuid() == 0:
         for v in ('3.14', '3.15'):
@@ -51,7 +56,9 @@ RUNS = runs()
 
 def test_the_machines_interpreters_are_all_in_the_suite():
     ids = {r[0] for r in RUNS}
-    assert {'venv-pure', 'venv-native', '3.9-pure', '3.12-pure', '3.13-pure'} <= ids, ids
+    # scripts/dev.sh setup builds the native walker for pyenv's other versions
+    assert {'venv-pure', 'venv-native', '3.9-pure', '3.9-native', '3.12-pure', '3.12-native',
+            '3.13-pure', '3.13-native'} <= ids, ids
 
 
 @pytest.mark.parametrize('run', RUNS, ids=[r[0] for r in RUNS])
