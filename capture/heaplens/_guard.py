@@ -66,12 +66,14 @@ class Quiet:
     before that change of hands, and a wait that saw the GIL change hands asks for
     nothing.  Only the thread the capture took the GIL from starts a new wait after
     it; it reads the interval within microseconds of the capture setting it, and when
-    it reads the old one (about 1 capture in 13 next to three busy threads on 3.11,
-    ``docs/benchmarks.md``) a busy thread runs once, for at most the hold interval,
-    before the walk.  Raising it first and then spinning, as this did before, lost the
-    hold interval in about 1 capture in 3, often once per busy thread.  The interval
-    stays finite (``hold_interval``: longer than the walk) so that such a thread gives
-    the GIL back; the walk itself then runs alone."""
+    it reads the old one (a few captures in a hundred next to three busy threads,
+    ``docs/benchmarks.md``) it asks for the GIL one old interval later.  So the capture
+    spins three old intervals before the walk: such a request is served then, and a busy
+    thread runs once, for at most the hold interval, before the walk and never in it.
+    Raising the interval while holding the GIL, as this did before, lost the hold
+    interval in about 3 captures in 4.  The interval stays finite (``hold_interval``:
+    longer than the walk) so that such a thread gives the GIL back; the walk itself then
+    runs alone."""
 
     def __init__(self, timeout=None, rate=RATE_PURE):
         self.deadline = None if timeout is None else time.monotonic() + timeout
@@ -88,6 +90,11 @@ class Quiet:
         # nothing runs between the two
         time.sleep(0)
         sys.setswitchinterval(hold)
+        # a wait that began with the old interval and asks for the GIL after all does so
+        # now, before the walk, not in the middle of it
+        end = time.perf_counter() + max(3 * self.interval, 0.02)
+        while time.perf_counter() < end:
+            pass
         return self
 
     def __exit__(self, *exc):
