@@ -10,7 +10,8 @@ and captures it: a warm-up with each walker, then A (pure), B (native), C (pure)
 
 Consecutive captures differ a little where the heap really changes between them (the
 capture's own transient objects: the META encoder's state, tracemalloc's bookkeeping),
-so the rule is: every object on which A and C agree must be identical in B, no more
+so the rule is: every object on which A and C agree must be identical in B (except an
+unreachable one B lacks altogether: the pure walk's own garbage at one address twice), no more
 objects are B's alone than A's or C's alone, and the table rows of B that equal neither
 A's nor C's (nor lie between them) are off by no more objects than A and C differ by.  Prints one
 JSON line (per relation: rows, rows that differ, rows that were unstable; objects
@@ -318,7 +319,12 @@ def main(argv):
         res['rels'][rel] = {'rows': n, 'differ': len(bad), 'unstable': unstable, 'off': off,
                             'examples': [repr(x)[:300] for x in bad[:5]]}
         ok = ok and off <= moved
-    bad = [k for k in stable if mb.get(k) != ma[k]]
+    # an unreachable object (heapu) both pure captures have at one address and the native
+    # capture lacks is the pure walk's own garbage (an iterator left in the agent's frames,
+    # seen in CI at the same address in A and C): a transient like those counted below,
+    # not a difference.  Anything B has, and any reachable object, must be identical.
+    pure_garbage = [k for k in stable if k not in mb and ma[k][-1]]
+    bad = [k for k in stable if mb.get(k) != ma[k] and k not in pure_garbage]
     only_b = [k for k in mb if k not in ma and k not in mc]
     # each capture has transient objects of its own (at new addresses): no more in B
     only_a = [k for k in ma if k not in mb and k not in mc]
@@ -326,11 +332,12 @@ def main(argv):
     res['objects_only_pure'] = [len(only_a), len(only_c)]
     res['objects_compared'] = len(stable)
     res['objects_differ'] = len(bad)
+    res['pure_garbage_not_in_native'] = len(pure_garbage)
     res['objects_only_native'] = len(only_b)
     res['object_examples'] = ['%s A=%r B=%r' % (k, ma.get(k), mb.get(k)) for k in bad[:5]]
     res['only_native_examples'] = ['%s %r' % (k, mb[k]) for k in only_b[:5]]
     res['prod_entries'] = [len(s.producers) for s in (a, b, c)]
-    ok = (ok and not bad and len(only_b) <= max(len(only_a), len(only_c))
+    ok = (ok and not bad and len(only_b) <= max(len(only_a), len(only_c)) + len(pure_garbage)
           and (not trace or len(b.producers) > 0))
     print(json.dumps(res))
     return 0 if ok else 1
